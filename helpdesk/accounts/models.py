@@ -1,0 +1,243 @@
+"""People and the structure they work in: users, organizations, departments, teams, agents and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        return self._create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username or "")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who writes to or works in the helpdesk. The e-mail address is the login.
+
+    A customer who never signed in has an unusable password. ``is_staff`` marks agents.
+    """
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    organization = models.ForeignKey(
+        "Organization",
+        verbose_name=_("organization"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    is_org_manager = models.BooleanField(
+        _("sees the organization's tickets"),
+        default=False,
+        help_text=_("Only staff can grant this; joining by e-mail domain never does."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    is_staff = models.BooleanField(_("staff member"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    email_confirmed = models.BooleanField(_("e-mail confirmed"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []  # type: ignore[misc]  # the stubs declare it a ClassVar; Django reads it as one
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+class Organization(models.Model):
+    """A customer company or office. Mail from one of its domains joins it (but grants no access)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    domains = models.TextField(
+        _("e-mail domains"), blank=True, help_text=_("One per line, e.g. example.com. New users from them join.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def domain_list(self) -> list[str]:
+        return [line.strip().lower().lstrip("@") for line in self.domains.splitlines() if line.strip()]
+
+
+class Department(models.Model):
+    """A unit that owns tickets, with its own address, signature and default SLA."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    email = models.EmailField(_("e-mail address"), blank=True, help_text=_("Replies to notifications go here."))
+    signature = models.TextField(_("signature"), blank=True)
+    sla = models.ForeignKey(
+        "tickets.SLAPlan", verbose_name=_("SLA plan"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    manager = models.ForeignKey(
+        "Agent",
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_departments",
+    )
+    is_public = models.BooleanField(_("public"), default=True, help_text=_("Customers may pick it."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.Model):
+    """What an agent may do in a department they have access to."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    can_reply = models.BooleanField(_("reply and write notes"), default=True)
+    can_assign = models.BooleanField(_("assign"), default=True)
+    can_transfer = models.BooleanField(_("transfer"), default=True)
+    can_edit = models.BooleanField(_("edit status, priority, type, CC"), default=True)
+    can_close = models.BooleanField(_("close and reopen"), default=True)
+    can_merge = models.BooleanField(_("merge"), default=False)
+    can_manage_tasks = models.BooleanField(_("manage tasks"), default=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agent(models.Model):
+    """The staff profile of a user who works tickets."""
+
+    class ReplyType(models.TextChoices):
+        PUBLIC = "public", _("Public reply")
+        INTERNAL = "internal", _("Internal note")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent")
+    signature = models.TextField(_("signature"), blank=True)
+    default_reply_type = models.CharField(
+        _("default reply type"), max_length=10, choices=ReplyType.choices, default=ReplyType.PUBLIC
+    )
+    page_size = models.PositiveSmallIntegerField(_("tickets per page"), default=25)
+    require_2fa = models.BooleanField(_("require two-factor login"), default=False)
+    departments: models.ManyToManyField[Department, DepartmentAccess] = models.ManyToManyField(
+        Department, through="DepartmentAccess", related_name="agents", verbose_name=_("departments")
+    )
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+        ordering = ["user__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(page_size__gte=5, page_size__lte=500), name="agent_page_size_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name
+
+
+class DepartmentAccess(models.Model):
+    """Gives an agent a role in a department. Without one, the agent cannot act on its tickets."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="access", verbose_name=_("agent"))
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="access", verbose_name=_("department")
+    )
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, verbose_name=_("role"))
+
+    class Meta:
+        verbose_name = _("department access")
+        verbose_name_plural = _("department access")
+        constraints = [models.UniqueConstraint(fields=["agent", "department"], name="access_agent_department_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} · {self.department} ({self.role})"
+
+
+class Team(models.Model):
+    """Agents across departments who share assigned work."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    lead = models.ForeignKey(
+        Agent, verbose_name=_("lead"), on_delete=models.SET_NULL, null=True, blank=True, related_name="led_teams"
+    )
+    members = models.ManyToManyField(Agent, related_name="teams", blank=True, verbose_name=_("members"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

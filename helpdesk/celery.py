@@ -1,0 +1,11 @@
+"""The Celery app. Job modules are named ``jobs.py`` so that "task" always means a helpdesk Task."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+
+app = Celery("helpdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(related_name="jobs")

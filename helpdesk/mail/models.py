@@ -1,0 +1,60 @@
+"""Mail accounts that Sportello polls for new tickets and replies."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Mailbox(models.Model):
+    class Protocol(models.TextChoices):
+        IMAP = "imap", "IMAP"
+        POP3 = "pop3", "POP3"
+
+    class Security(models.TextChoices):
+        SSL = "ssl", _("SSL/TLS")
+        STARTTLS = "starttls", "STARTTLS"
+        NONE = "none", _("None (plain text)")
+
+    class AfterImport(models.TextChoices):
+        DELETE = "delete", _("Delete the message")
+        MOVE = "move", _("Move it to a folder")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    email = models.EmailField(_("e-mail address"))
+    protocol = models.CharField(_("protocol"), max_length=4, choices=Protocol.choices, default=Protocol.IMAP)
+    host = models.CharField(_("server"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(_("security"), max_length=8, choices=Security.choices, default=Security.SSL)
+    username = models.CharField(_("user name"), max_length=255)
+    password = models.CharField(_("password"), max_length=255, blank=True)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX", help_text=_("IMAP only."))
+    after_import = models.CharField(
+        _("after import"), max_length=6, choices=AfterImport.choices, default=AfterImport.DELETE
+    )
+    move_to_folder = models.CharField(_("move to folder"), max_length=255, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="mailboxes"
+    )
+    help_topic = models.ForeignKey(
+        "tickets.HelpTopic", verbose_name=_("help topic"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    is_active = models.BooleanField(_("enabled"), default=True)
+    last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(after_import="delete") | ~Q(move_to_folder=""), name="mailbox_move_needs_folder"
+            ),
+            models.CheckConstraint(condition=Q(port__gte=1, port__lte=65535), name="mailbox_port_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
