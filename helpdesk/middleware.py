@@ -32,14 +32,17 @@ class AbsoluteSessionExpiryMiddleware:
 
 
 class UserLanguageMiddleware:
-    """Use the signed-in user's chosen language; otherwise LocaleMiddleware's pick (browser, then default)."""
+    """Use the signed-in user's saved language unless they just picked one with the switcher (its cookie).
+
+    Without either, LocaleMiddleware's pick stands: the browser's Accept-Language, then LANGUAGE_CODE.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = getattr(request.user, "language", "") if request.user.is_authenticated else ""
-        if language:
+        if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class SportelloAdminConfig(AdminConfig):
+    default_site = "helpdesk.admin_site.SportelloAdminSite"

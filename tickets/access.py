@@ -1,0 +1,128 @@
+"""Who may see and do what with a ticket: the one chokepoint every view, job and service goes through.
+
+An agent sees a ticket when they have a role in its department, or it is assigned to them or to one
+of their teams. Superusers see everything. Customers see tickets they requested or are CC'd on, and
+organization managers (a flag only staff can set) those of their organization.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from helpdesk.accounts.models import Agent, DepartmentAccess, Role, User
+from tickets.models import Ticket
+
+Permission = Literal["reply", "assign", "transfer", "edit", "close", "merge", "manage_tasks"]
+
+# Work handed to an agent (directly or through a team) may be answered even without a department role.
+_ASSIGNEE_PERMISSIONS: frozenset[str] = frozenset({"reply"})
+
+
+def agent_of(user: User) -> Agent | None:
+    """The user's agent profile, if they are active staff with one."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    try:
+        return user.agent
+    except Agent.DoesNotExist:
+        return None
+
+
+def department_ids(user: User) -> set[int] | None:
+    """Departments where the user has a role; ``None`` means every department (superusers)."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return None
+    agent = agent_of(user)
+    if agent is None:
+        return set()
+    return set(DepartmentAccess.objects.filter(agent=agent).values_list("department_id", flat=True))
+
+
+def role_in(user: User, department_id: int) -> Role | None:
+    """The user's role in a department; superusers get an unsaved role that may do everything."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return _all_powers_role()
+    agent = agent_of(user)
+    if agent is None:
+        return None
+    access = DepartmentAccess.objects.select_related("role").filter(agent=agent, department_id=department_id).first()
+    return access.role if access else None
+
+
+def _all_powers_role() -> Role:
+    return Role(
+        name="superuser",
+        can_reply=True,
+        can_assign=True,
+        can_transfer=True,
+        can_edit=True,
+        can_close=True,
+        can_merge=True,
+        can_manage_tasks=True,
+    )
+
+
+def may(user: User, ticket: Ticket, permission: Permission) -> bool:
+    """Whether the user may perform ``permission`` on the ticket."""
+    role = role_in(user, ticket.department_id)
+    if role is not None:
+        return bool(getattr(role, f"can_{permission}"))
+    return permission in _ASSIGNEE_PERMISSIONS and _is_assigned_to(user, ticket)
+
+
+def may_work_in(agent: Agent, department_id: int) -> bool:
+    """Whether an agent can be given tickets of a department (they need some role there)."""
+    if agent.user.is_superuser:
+        return True
+    return DepartmentAccess.objects.filter(agent=agent, department_id=department_id).exists()
+
+
+def _is_assigned_to(user: User, ticket: Ticket) -> bool:
+    agent = agent_of(user)
+    if agent is None:
+        return False
+    if ticket.assignee_id == agent.pk:
+        return True
+    return ticket.team_id is not None and agent.teams.filter(pk=ticket.team_id).exists()
+
+
+def visible_tickets(user: User) -> QuerySet[Ticket]:
+    """Every ticket the user may open in the staff panel."""
+    departments = department_ids(user)
+    if departments is None:
+        return Ticket.objects.all()
+    agent = agent_of(user)
+    if agent is None:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(
+        Q(department_id__in=departments) | Q(assignee=agent) | Q(team__in=agent.teams.values("pk"))
+    )
+
+
+def ticket_for_agent(user: User, number: str) -> Ticket:
+    """The ticket with this number if the user may see it in the staff panel, else 404."""
+    ticket = visible_tickets(user).filter(number=number).first()
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket
+
+
+def customer_tickets(user: User) -> QuerySet[Ticket]:
+    """Tickets a signed-in customer may read: requested, CC'd, or their organization's if they manage it."""
+    if not (user.is_authenticated and user.is_active):
+        return Ticket.objects.none()
+    condition = Q(requester=user) | Q(pk__in=Ticket.collaborators.through.objects.filter(user=user).values("ticket"))
+    if user.is_org_manager and user.organization_id:
+        condition |= Q(requester__organization_id=user.organization_id)
+    return Ticket.objects.filter(condition)
+
+
+def ticket_for_customer(user: User, number: str) -> Ticket:
+    """The ticket with this number if the customer may read it, else 404."""
+    ticket = customer_tickets(user).filter(number=number).first()
+    if ticket is None:
+        raise Http404("No such ticket.")
+    return ticket

@@ -1,0 +1,630 @@
+"""Every change to a ticket goes through these functions, whatever the channel (staff panel, portal, mail, API).
+
+Each one runs in a single transaction, locks the ticket row when two people may race, checks the
+actor's permission and the state rules, writes the change and its TicketEvent, and raises
+``TicketError`` (with a message fit to show the person) when the move is not allowed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.accounts.models import Agent, Department, Team, User
+from tasks.models import Task
+from tickets import access
+from tickets.html import to_safe_body
+from tickets.models import (
+    Activity,
+    Attachment,
+    HelpTopic,
+    Priority,
+    Source,
+    State,
+    Status,
+    ThreadEntry,
+    Ticket,
+    TicketEvent,
+    TicketType,
+)
+
+Kind = TicketEvent.Kind
+
+
+class TicketError(Exception):
+    """A move the rules do not allow. The message is written for the person who tried it."""
+
+
+class NotAllowed(TicketError):
+    """The actor lacks the permission for this move."""
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    """A file arriving with a message, from any channel."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+    content_id: str = ""
+
+
+# --- opening a ticket -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    requester: User,
+    subject: str,
+    body: str,
+    is_html: bool = False,
+    actor: User | None = None,
+    department: Department | None = None,
+    help_topic: HelpTopic | None = None,
+    source: str = Source.WEB,
+    priority: int | None = None,
+    ticket_type: str = TicketType.REQUEST,
+    cc: Iterable[User] = (),
+    message_id: str = "",
+    attachments: Sequence[NewAttachment] = (),
+    custom_fields: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> Ticket:
+    """Open a ticket for ``requester`` with their first message, routed by the help topic.
+
+    ``actor`` is who opened it (an agent on the phone, say); it defaults to the requester.
+    """
+    actor = actor or requester
+    subject = subject.strip()
+    if not subject:
+        raise TicketError(_("A ticket needs a subject."))
+    department = department or (help_topic.department if help_topic else None)
+    if department is None:
+        raise TicketError(_("Choose a help topic or a department."))
+    if actor.is_staff and actor != requester and not _may_work_in(actor, department):
+        raise NotAllowed(_("You have no access to the department %(department)s.") % {"department": department})
+    now = at or timezone.now()
+    sla = (help_topic.sla if help_topic else None) or department.sla
+    status = _initial_status(help_topic)
+    ticket = _insert_with_number(
+        Ticket(
+            subject=subject[:255],
+            requester=requester,
+            department=department,
+            help_topic=help_topic,
+            status=status,
+            state=State.OPEN,
+            priority=priority or (help_topic.priority if help_topic else Priority.NORMAL),
+            type=ticket_type,
+            source=source,
+            sla=sla,
+            due_at=sla.due_after(now) if sla else None,
+            team=help_topic.team if help_topic else None,
+            assignee=_topic_assignee(help_topic, department),
+            activity=Activity.UNREAD,
+            unread_count=1,
+            custom_fields=custom_fields or {},
+            created_at=now,
+            last_message_at=now,
+            last_activity_at=now,
+        )
+    )
+    ccs = [user for user in cc if user.pk != requester.pk]
+    ticket.collaborators.add(*ccs)
+    _add_entry(
+        ticket,
+        kind=ThreadEntry.Kind.MESSAGE,
+        author=requester,
+        body=body,
+        is_html=is_html,
+        source=source,
+        message_id=message_id,
+        attachments=attachments,
+        at=now,
+    )
+    created = {"source": source, "department": department.name, "status": status.name, "cc": [u.email for u in ccs]}
+    _event(ticket, actor, Kind.CREATED, at=now, **created)
+    if ticket.assignee_id or ticket.team_id:
+        _event(ticket, None, Kind.ASSIGNED, at=now, before=None, after=_assignment(ticket), by_topic=True)
+    return ticket
+
+
+def _initial_status(help_topic: HelpTopic | None) -> Status:
+    if help_topic and help_topic.initial_status and help_topic.initial_status.state == State.OPEN:
+        return help_topic.initial_status
+    return Status.default_for(State.OPEN)
+
+
+def _topic_assignee(help_topic: HelpTopic | None, department: Department) -> Agent | None:
+    # A topic's auto-assignee who has since lost access to the department is not given the ticket.
+    if help_topic and help_topic.assignee and access.may_work_in(help_topic.assignee, department.pk):
+        return help_topic.assignee
+    return None
+
+
+def _insert_with_number(ticket: Ticket) -> Ticket:
+    """Save a new ticket under a fresh random number, widening the number when the space gets crowded."""
+    digits = settings.TICKET_NUMBER_DIGITS
+    for attempt in range(30):
+        if attempt and attempt % 5 == 0:
+            digits += 1
+        ticket.number = str(10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1)))
+        if Ticket.objects.filter(number=ticket.number).exists():
+            continue
+        try:
+            with transaction.atomic():
+                ticket.save()
+            return ticket
+        except IntegrityError:
+            # Another process took the same number between our check and insert: draw again.
+            continue
+    raise TicketError(_("Could not draw a free ticket number; try again."))
+
+
+# --- the thread -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_message(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    is_html: bool = False,
+    source: str = Source.WEB,
+    message_id: str = "",
+    attachments: Sequence[NewAttachment] = (),
+    at: datetime | None = None,
+) -> ThreadEntry:
+    """A customer (the requester or a CC'd person) writes in the ticket. A closed ticket reopens."""
+    ticket = _lock(ticket)
+    if author.pk != ticket.requester_id and not ticket.collaborators.filter(pk=author.pk).exists():
+        raise NotAllowed(_("Only the requester and the people in CC can write in this ticket."))
+    now = at or timezone.now()
+    if ticket.is_closed:
+        _change_status(ticket, author, Status.default_for(State.OPEN), now)
+    entry = _add_entry(
+        ticket,
+        kind=ThreadEntry.Kind.MESSAGE,
+        author=author,
+        body=body,
+        is_html=is_html,
+        source=source,
+        message_id=message_id,
+        attachments=attachments,
+        at=now,
+    )
+    ticket.last_message_at = now
+    ticket.is_answered = False
+    ticket.activity = Activity.UNREAD
+    ticket.unread_count += 1
+    _save(ticket, now, "last_message_at", "is_answered", "activity", "unread_count")
+    _event(ticket, author, Kind.MESSAGE, at=now, entry=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def post_reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    is_html: bool = False,
+    status: Status | None = None,
+    source: str = Source.STAFF,
+    message_id: str = "",
+    attachments: Sequence[NewAttachment] = (),
+    at: datetime | None = None,
+) -> ThreadEntry:
+    """An agent answers the customer, optionally setting a status in the same step."""
+    ticket = _lock(ticket)
+    _require(actor, ticket, "reply", _("You may not reply to tickets of this department."))
+    now = at or timezone.now()
+    if status is not None and status.pk != ticket.status_id:
+        _check_status_move(ticket, actor, status)
+    entry = _add_entry(
+        ticket,
+        kind=ThreadEntry.Kind.RESPONSE,
+        author=actor,
+        body=body,
+        is_html=is_html,
+        source=source,
+        message_id=message_id,
+        attachments=attachments,
+        at=now,
+    )
+    ticket.is_answered = True
+    ticket.last_response_at = now
+    ticket.activity = Activity.AWAITING_CUSTOMER
+    ticket.unread_count = 0
+    _save(ticket, now, "is_answered", "last_response_at", "activity", "unread_count")
+    _event(ticket, actor, Kind.RESPONSE, at=now, entry=entry.pk)
+    if status is not None and status.pk != ticket.status_id:
+        _change_status(ticket, actor, status, now)
+    return entry
+
+
+@transaction.atomic
+def post_note(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    is_html: bool = False,
+    attachments: Sequence[NewAttachment] = (),
+    at: datetime | None = None,
+) -> ThreadEntry:
+    """An internal note: agents only, never shown to customers."""
+    ticket = _lock(ticket)
+    _require(actor, ticket, "reply", _("You may not write notes in tickets of this department."))
+    now = at or timezone.now()
+    entry = _add_entry(
+        ticket,
+        kind=ThreadEntry.Kind.NOTE,
+        author=actor,
+        body=body,
+        is_html=is_html,
+        source=Source.STAFF,
+        attachments=attachments,
+        at=now,
+    )
+    _save(ticket, now)
+    _event(ticket, actor, Kind.NOTE, at=now, entry=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def mark_seen(*, ticket: Ticket, actor: User) -> Ticket:
+    """An agent opened the ticket: its customer messages are no longer unread. Writes no event."""
+    ticket = _lock(ticket)
+    if ticket.unread_count == 0 and ticket.activity != Activity.UNREAD:
+        return ticket
+    if access.agent_of(actor) is None and not actor.is_superuser:
+        return ticket
+    ticket.unread_count = 0
+    if ticket.activity == Activity.UNREAD:
+        ticket.activity = Activity.AWAITING_AGENT
+    ticket.save(update_fields=["unread_count", "activity", "updated_at"])
+    return ticket
+
+
+def _add_entry(
+    ticket: Ticket,
+    *,
+    kind: str,
+    author: User,
+    body: str,
+    is_html: bool,
+    source: str,
+    at: datetime,
+    message_id: str = "",
+    attachments: Sequence[NewAttachment] = (),
+) -> ThreadEntry:
+    if not body.strip() and not attachments:
+        raise TicketError(_("The message is empty."))
+    safe_html, text = to_safe_body(body, is_html=is_html)
+    entry = ThreadEntry.objects.create(
+        ticket=ticket,
+        kind=kind,
+        author=author,
+        author_name=author.display_name,
+        body=safe_html,
+        body_text=text,
+        source=source,
+        message_id=message_id[:255],
+        created_at=at,
+    )
+    for item in attachments:
+        save_attachment(item, entry=entry)
+    return entry
+
+
+def save_attachment(item: NewAttachment, *, entry: ThreadEntry | None = None) -> Attachment:
+    """Store a file under a generated name, refusing one over ATTACHMENT_MAX_BYTES."""
+    if len(item.content) > settings.ATTACHMENT_MAX_BYTES:
+        raise TicketError(
+            _("%(name)s is larger than the %(limit)s MB allowed.")
+            % {"name": item.name, "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    attachment = Attachment(
+        entry=entry,
+        name=item.name[:255] or "attachment",
+        size=len(item.content),
+        content_type=item.content_type[:120],
+        content_id=item.content_id[:255],
+    )
+    attachment.file.save("upload", ContentFile(item.content), save=False)
+    attachment.save()
+    return attachment
+
+
+# --- assignment and routing -------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign(*, ticket: Ticket, actor: User, agent: Agent | None = None, team: Team | None = None) -> Ticket:
+    """Give the ticket to an agent and/or a team (``None`` clears). The agent needs access to its department."""
+    ticket = _lock(ticket)
+    claiming = agent is not None and agent.user_id == actor.pk and team is None
+    if not (access.may(actor, ticket, "assign") or (claiming and _may_work_in(actor, ticket.department))):
+        raise NotAllowed(_("You may not assign tickets of this department."))
+    if agent is not None and not access.may_work_in(agent, ticket.department_id):
+        raise NotAllowed(
+            _("%(agent)s has no access to the department %(department)s.")
+            % {"agent": agent, "department": ticket.department}
+        )
+    if team is not None and not team.is_active:
+        raise TicketError(_("The team %(team)s is not active.") % {"team": team})
+    if (agent and agent.pk) == ticket.assignee_id and (team and team.pk) == ticket.team_id:
+        return ticket
+    before = _assignment(ticket)
+    now = timezone.now()
+    ticket.assignee = agent
+    ticket.team = team
+    _save(ticket, now, "assignee", "team")
+    _event(ticket, actor, Kind.ASSIGNED, at=now, before=before, after=_assignment(ticket))
+    return ticket
+
+
+def _assignment(ticket: Ticket) -> dict[str, str | None]:
+    return {
+        "agent": ticket.assignee.name if ticket.assignee else None,
+        "team": ticket.team.name if ticket.team else None,
+    }
+
+
+@transaction.atomic
+def transfer(*, ticket: Ticket, actor: User, department: Department) -> Ticket:
+    """Move the ticket to another department. An assignee without access there is unassigned."""
+    ticket = _lock(ticket)
+    _require(actor, ticket, "transfer", _("You may not transfer tickets of this department."))
+    if department.pk == ticket.department_id:
+        raise TicketError(_("The ticket is already in %(department)s.") % {"department": department})
+    if not department.is_active:
+        raise TicketError(_("The department %(department)s is not active.") % {"department": department})
+    now = timezone.now()
+    before = ticket.department.name
+    ticket.department = department
+    fields = ["department"]
+    unassigned = None
+    if ticket.assignee and not access.may_work_in(ticket.assignee, department.pk):
+        unassigned = ticket.assignee.name
+        ticket.assignee = None
+        fields.append("assignee")
+    _save(ticket, now, *fields)
+    _event(ticket, actor, Kind.TRANSFERRED, at=now, before=before, after=department.name, unassigned=unassigned)
+    return ticket
+
+
+# --- status, priority, type -------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_status(*, ticket: Ticket, actor: User, status: Status) -> Ticket:
+    """Change the status; moving between open and closed follows the close and reopen rules."""
+    ticket = _lock(ticket)
+    if status.pk == ticket.status_id:
+        return ticket
+    _check_status_move(ticket, actor, status)
+    _change_status(ticket, actor, status, timezone.now())
+    return ticket
+
+
+@transaction.atomic
+def close(*, ticket: Ticket, actor: User, status: Status | None = None) -> Ticket:
+    """Close the ticket. Refused while any of its tasks is open."""
+    ticket = _lock(ticket)
+    if ticket.is_closed:
+        raise TicketError(_("The ticket is already closed."))
+    status = status or Status.default_for(State.CLOSED)
+    if not status.is_closed:
+        raise TicketError(_("%(status)s is not a closed status.") % {"status": status})
+    _check_status_move(ticket, actor, status)
+    _change_status(ticket, actor, status, timezone.now())
+    return ticket
+
+
+@transaction.atomic
+def reopen(*, ticket: Ticket, actor: User, status: Status | None = None) -> Ticket:
+    """Reopen a closed ticket."""
+    ticket = _lock(ticket)
+    if not ticket.is_closed:
+        raise TicketError(_("The ticket is already open."))
+    status = status or Status.default_for(State.OPEN)
+    if status.is_closed:
+        raise TicketError(_("%(status)s is not an open status.") % {"status": status})
+    _check_status_move(ticket, actor, status)
+    _change_status(ticket, actor, status, timezone.now())
+    return ticket
+
+
+def _check_status_move(ticket: Ticket, actor: User, status: Status) -> None:
+    if status.state != ticket.state:
+        _require(actor, ticket, "close", _("You may not close or reopen tickets of this department."))
+    else:
+        _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    if status.is_closed and not ticket.is_closed:
+        _refuse_open_tasks(ticket)
+
+
+def _refuse_open_tasks(ticket: Ticket) -> None:
+    blocking = list(Task.objects.open().filter(ticket=ticket).order_by("pk").values_list("pk", "title"))
+    if blocking:
+        names = ", ".join(f"#{pk} {title}" for pk, title in blocking)
+        raise TicketError(
+            _("The ticket cannot be closed while it has open tasks: %(tasks)s. Complete them first.") % {"tasks": names}
+        )
+
+
+def _change_status(ticket: Ticket, actor: User | None, status: Status, now: datetime) -> None:
+    """Write a status change whose permission and rules were already checked."""
+    before = ticket.status.name
+    state_before = ticket.state
+    ticket.status = status
+    ticket.state = status.state
+    fields = ["status", "state"]
+    if status.is_closed and state_before == State.OPEN:
+        ticket.closed_at = now
+        ticket.activity = Activity.READ
+        ticket.unread_count = 0
+        fields += ["closed_at", "activity", "unread_count"]
+        kind = Kind.CLOSED
+    elif not status.is_closed and state_before == State.CLOSED:
+        ticket.closed_at = None
+        fields.append("closed_at")
+        kind = Kind.REOPENED
+    else:
+        kind = Kind.STATUS
+    _save(ticket, now, *fields)
+    _event(ticket, actor, kind, at=now, before=before, after=status.name)
+
+
+def set_priority(*, ticket: Ticket, actor: User, priority: int) -> Ticket:
+    if priority not in Priority.values:
+        raise TicketError(_("Unknown priority."))
+    return _set_field(ticket, actor, "priority", priority, Kind.PRIORITY)
+
+
+def set_type(*, ticket: Ticket, actor: User, ticket_type: str) -> Ticket:
+    if ticket_type not in TicketType.values:
+        raise TicketError(_("Unknown ticket type."))
+    return _set_field(ticket, actor, "type", ticket_type, Kind.TYPE)
+
+
+@transaction.atomic
+def _set_field(ticket: Ticket, actor: User, field: str, value: object, kind: str) -> Ticket:
+    """Change one plain field (already validated) with an event holding the old and new value."""
+    ticket = _lock(ticket)
+    _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    before = getattr(ticket, field)
+    if value == before:
+        return ticket
+    now = timezone.now()
+    setattr(ticket, field, value)
+    _save(ticket, now, field)
+    _event(ticket, actor, kind, at=now, before=before, after=value)
+    return ticket
+
+
+# --- collaborators ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_collaborator(*, ticket: Ticket, actor: User, user: User) -> Ticket:
+    """Put someone in CC: they receive the public thread and may write in it."""
+    ticket = _lock(ticket)
+    _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    if user.pk == ticket.requester_id:
+        raise TicketError(_("The requester already receives every public message."))
+    if ticket.collaborators.filter(pk=user.pk).exists():
+        return ticket
+    ticket.collaborators.add(user)
+    now = timezone.now()
+    _save(ticket, now)
+    _event(ticket, actor, Kind.CC, at=now, added=user.email)
+    return ticket
+
+
+@transaction.atomic
+def remove_collaborator(*, ticket: Ticket, actor: User, user: User) -> Ticket:
+    ticket = _lock(ticket)
+    _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    if not ticket.collaborators.filter(pk=user.pk).exists():
+        raise TicketError(_("%(user)s is not in CC.") % {"user": user.email})
+    ticket.collaborators.remove(user)
+    now = timezone.now()
+    _save(ticket, now)
+    _event(ticket, actor, Kind.CC, at=now, removed=user.email)
+    return ticket
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merge(*, ticket: Ticket, into: Ticket, actor: User) -> Ticket:
+    """Fold ``ticket`` into ``into``: its thread, tasks and people move there, and it is closed as merged."""
+    if ticket.pk == into.pk:
+        raise TicketError(_("A ticket cannot be merged into itself."))
+    first, second = sorted([ticket, into], key=lambda t: t.pk)  # lock in a fixed order: no deadlock
+    locked = {t.pk: _lock(t) for t in (first, second)}
+    ticket, into = locked[ticket.pk], locked[into.pk]
+    for each in (ticket, into):
+        _require(actor, each, "merge", _("You may not merge tickets of this department."))
+    now = timezone.now()
+    ThreadEntry.objects.filter(ticket=ticket).update(ticket=into)
+    Task.objects.filter(ticket=ticket).update(ticket=into)
+    people = {ticket.requester_id, *ticket.collaborators.values_list("pk", flat=True)} - {into.requester_id}
+    into.collaborators.add(*people)
+    ticket.merged_into = into
+    _save(ticket, now, "merged_into")
+    if not ticket.is_closed:
+        _change_status(ticket, actor, Status.default_for(State.CLOSED), now)
+    _save(into, now)
+    _event(ticket, actor, Kind.MERGED, at=now, into=into.number)
+    _event(into, actor, Kind.MERGED, at=now, merged=ticket.number)
+    return into
+
+
+# --- SLA --------------------------------------------------------------------------------------
+
+
+def mark_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Flag open tickets whose due date has passed, one event each. Returns how many were flagged."""
+    now = now or timezone.now()
+    flagged = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Ticket.objects.select_for_update(skip_locked=True)
+                .filter(state=State.OPEN, is_overdue=False, due_at__lt=now)
+                .order_by("due_at")[:batch]
+            )
+            if not due:
+                return flagged
+            Ticket.objects.filter(pk__in=[t.pk for t in due]).update(is_overdue=True)
+            TicketEvent.objects.bulk_create(
+                TicketEvent(ticket=t, kind=Kind.OVERDUE, at=now, data={"due_at": str(t.due_at)}) for t in due
+            )
+            flagged += len(due)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """The ticket's row, locked until the transaction ends, refusing merged tickets."""
+    # of=self: lock the ticket row only, not the status and department rows every ticket shares.
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("status", "department").get(pk=ticket.pk)
+    if locked.merged_into_id:
+        raise TicketError(_("This ticket was merged into another one; work there instead."))
+    return locked
+
+
+def _require(actor: User, ticket: Ticket, permission: access.Permission, message: str) -> None:
+    if not access.may(actor, ticket, permission):
+        raise NotAllowed(message)
+
+
+def _may_work_in(user: User, department: Department) -> bool:
+    agent = access.agent_of(user)
+    return user.is_superuser or (agent is not None and access.may_work_in(agent, department.pk))
+
+
+def _save(ticket: Ticket, now: datetime, *fields: str) -> None:
+    ticket.last_activity_at = now
+    ticket.save(update_fields=[*fields, "last_activity_at", "updated_at"])
+
+
+def _event(ticket: Ticket, actor: User | None, kind: str, *, at: datetime, **data: Any) -> TicketEvent:
+    return TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, data=data, at=at)
