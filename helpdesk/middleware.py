@@ -43,6 +43,7 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = getattr(request.user, "language", "") if request.user.is_authenticated else ""
         if language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            # Like LocaleMiddleware, activate for this thread; every request sets its own language again.
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)

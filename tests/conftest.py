@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from django.utils import translation
 
 from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Role, User
 
@@ -22,6 +23,8 @@ def _test_settings(settings, tmp_path):
     # A fast hasher: the tests create many users, and PBKDF2's cost is Django's to test, not ours.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    # A request in an earlier test may have left another language active in this thread.
+    translation.activate("en")
     # The manifest storage needs collectstatic; tests serve assets straight from the finders.
     settings.STORAGES = {
         **settings.STORAGES,
