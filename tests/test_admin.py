@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, models
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -373,3 +375,36 @@ def test_agent_page_shows_team_memberships(admin_client: Client, alice: Agent) -
     response = admin_client.get(admin_url(Agent, "change", alice.pk))
 
     assert "Night shift" in response.content.decode()
+
+
+def _save_through_admin(ticket: Ticket, admin_user: User, **changes: Any) -> Ticket:
+    model_admin = admin.site._registry[Ticket]
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    form_class = model_admin.get_form(request, ticket)
+    data = {**form_class(instance=ticket).initial, **changes}
+    data = {key: value for key, value in data.items() if value is not None}
+    form = form_class(data, instance=ticket)
+    assert form.is_valid(), form.errors
+    obj = form.save(commit=False)
+    model_admin.save_model(request, obj, form, change=True)
+    return obj
+
+
+def test_routing_changes_in_the_admin_are_logged_like_any_other(ticket, admin_user, billing):
+    _save_through_admin(ticket, admin_user, department=billing.pk, priority=4, subject="Renamed")
+
+    kinds = set(ticket.events.values_list("kind", flat=True))
+    assert {TicketEvent.Kind.TRANSFERRED, TicketEvent.Kind.PRIORITY, TicketEvent.Kind.TITLE} <= kinds
+
+
+def test_a_plain_field_change_in_the_admin_writes_no_event(ticket, admin_user):
+    sla = SLAPlan.objects.create(name="Gold", resolution_hours=8)
+
+    _save_through_admin(ticket, admin_user, sla=sla.pk)
+
+    ticket.refresh_from_db()
+    assert ticket.sla == sla
+    assert list(ticket.events.values_list("kind", flat=True)) == [TicketEvent.Kind.CREATED]

@@ -4,7 +4,18 @@ from helpdesk.accounts.models import Role
 from tasks.services import complete_task, create_task
 from tests.conftest import make_agent
 from tickets.models import Activity, Priority, State, Status, TicketEvent, TicketType
-from tickets.services import NotAllowed, TicketError, close, post_reply, reopen, set_priority, set_status, set_type
+from tickets.services import (
+    NotAllowed,
+    TicketError,
+    close,
+    post_reply,
+    reopen,
+    set_priority,
+    set_published,
+    set_status,
+    set_subject,
+    set_type,
+)
 
 
 def test_close_sets_closed_state_time_and_event(ticket, alice):
@@ -133,3 +144,22 @@ def test_every_change_moves_last_activity(ticket, alice):
     ticket = set_priority(ticket=ticket, actor=alice.user, priority=Priority.LOW)
 
     assert ticket.last_activity_at > before
+
+
+def test_set_subject_logs_the_old_and_new_title(ticket, alice):
+    ticket = set_subject(ticket=ticket, actor=alice.user, subject=" Toner empty ")
+
+    assert ticket.subject == "Toner empty"
+    assert ticket.events.get(kind=TicketEvent.Kind.TITLE).data == {"before": "Printer on fire", "after": "Toner empty"}
+
+
+def test_set_subject_refuses_an_empty_one(ticket, alice):
+    with pytest.raises(TicketError, match="subject"):
+        set_subject(ticket=ticket, actor=alice.user, subject=" ")
+
+
+def test_publishing_a_ticket_is_logged(ticket, alice):
+    ticket = set_published(ticket=ticket, actor=alice.user, published=True)
+
+    assert ticket.published
+    assert ticket.events.get(kind=TicketEvent.Kind.PUBLISHED).data == {"before": False, "after": True}

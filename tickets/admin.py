@@ -8,17 +8,18 @@ merges) is read-only, and the activity log cannot be touched at all.
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from tickets import access
+from helpdesk.accounts.models import User
+from tickets import access, services
 from tickets.models import Attachment, HelpTopic, SLAPlan, Status, ThreadEntry, Ticket, TicketEvent
 
 
@@ -114,6 +115,10 @@ class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TicketEvent]:
         return super().get_queryset(request).select_related("actor")
+
+
+# Changes of these fields are made by services, which check the rules and write a TicketEvent.
+LOGGED_FIELDS = frozenset({"subject", "department", "assignee", "team", "priority", "type", "published"})
 
 
 class TicketForm(forms.ModelForm):
@@ -228,11 +233,32 @@ class TicketAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Ticket, form: forms.ModelForm, change: bool) -> None:
-        # Write only what the admin changed, so a concurrent service update of the state is not overwritten.
+        """Routing changes go through the services, so they are checked and logged like any other;
+        the rest is written field by field, so a concurrent service update is not overwritten."""
         columns = {field.name for field in Ticket._meta.concrete_fields}
-        changed = [name for name in form.changed_data if name in columns]
-        if changed:
-            obj.save(update_fields=[*changed, "updated_at"])
+        plain = [name for name in form.changed_data if name in columns and name not in LOGGED_FIELDS]
+        if plain:
+            obj.save(update_fields=[*plain, "updated_at"])
+        try:
+            self._apply_logged_changes(request, obj, set(form.changed_data))
+        except services.TicketError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+        obj.refresh_from_db()
+
+    def _apply_logged_changes(self, request: HttpRequest, obj: Ticket, changed: set[str]) -> None:
+        actor = cast(User, request.user)  # the admin site lets only signed-in superusers through
+        if "department" in changed:
+            services.transfer(ticket=obj, actor=actor, department=obj.department)
+        if changed & {"assignee", "team"}:
+            services.assign(ticket=obj, actor=actor, agent=obj.assignee, team=obj.team)
+        if "priority" in changed:
+            services.set_priority(ticket=obj, actor=actor, priority=obj.priority)
+        if "type" in changed:
+            services.set_type(ticket=obj, actor=actor, ticket_type=obj.type)
+        if "subject" in changed:
+            services.set_subject(ticket=obj, actor=actor, subject=obj.subject)
+        if "published" in changed:
+            services.set_published(ticket=obj, actor=actor, published=obj.published)
 
 
 @admin.register(ThreadEntry)

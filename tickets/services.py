@@ -501,6 +501,18 @@ def set_type(*, ticket: Ticket, actor: User, ticket_type: str) -> Ticket:
     return _set_field(ticket, actor, "type", ticket_type, Kind.TYPE)
 
 
+def set_subject(*, ticket: Ticket, actor: User, subject: str) -> Ticket:
+    subject = subject.strip()
+    if not subject:
+        raise TicketError(_("A ticket needs a subject."))
+    return _set_field(ticket, actor, "subject", subject[:255], Kind.TITLE)
+
+
+def set_published(*, ticket: Ticket, actor: User, published: bool) -> Ticket:
+    """List the ticket in (or withdraw it from) the public reports."""
+    return _set_field(ticket, actor, "published", published, Kind.PUBLISHED)
+
+
 @transaction.atomic
 def _set_field(ticket: Ticket, actor: User, field: str, value: object, kind: str) -> Ticket:
     """Change one plain field (already validated) with an event holding the old and new value."""
