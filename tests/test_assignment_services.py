@@ -103,3 +103,36 @@ def test_transfer_needs_the_transfer_permission(ticket, support, billing):
 def test_agent_of_another_department_cannot_transfer(ticket, bob, billing):
     with pytest.raises(NotAllowed):
         transfer(ticket=ticket, actor=bob.user, department=billing)
+
+
+def test_set_requester_keeps_the_previous_one_in_cc(ticket, alice, carol, dave):
+    from tickets.services import set_requester
+
+    ticket = set_requester(ticket=ticket, actor=alice.user, requester=dave)
+
+    assert ticket.requester == dave
+    assert list(ticket.collaborators.all()) == [carol]
+    assert ticket.events.get(kind=TicketEvent.Kind.REQUESTER).data == {
+        "before": "carol@customer.test",
+        "after": "dave@stranger.test",
+    }
+
+
+def test_link_tickets_relates_them_both_ways(ticket, carol, support, alice):
+    from tickets.services import link_tickets, open_ticket, unlink_tickets
+
+    other = open_ticket(requester=carol, subject="Other", body="x", department=support)
+
+    link_tickets(ticket=ticket, other=other, actor=alice.user)
+    assert list(other.related.all()) == [ticket]
+    assert other.events.filter(kind=TicketEvent.Kind.LINKED, data__added=ticket.number).exists()
+
+    unlink_tickets(ticket=ticket, other=other, actor=alice.user)
+    assert not ticket.related.exists()
+
+
+def test_linking_to_a_ticket_the_agent_cannot_change_is_refused(ticket, billing_ticket, alice):
+    from tickets.services import link_tickets
+
+    with pytest.raises(NotAllowed):
+        link_tickets(ticket=ticket, other=billing_ticket, actor=alice.user)

@@ -239,6 +239,7 @@ class Ticket(models.Model):
         "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )
     published = models.BooleanField(_("published"), default=False, help_text=_("Listed in the public reports."))
+    related = models.ManyToManyField("self", verbose_name=_("related tickets"), blank=True, symmetrical=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -367,6 +368,8 @@ class TicketEvent(models.Model):
         CC = "cc", _("CC changed")
         PUBLISHED = "published", _("Publication changed")
         OVERDUE = "overdue", _("Marked overdue")
+        LINKED = "linked", _("Related tickets changed")
+        REQUESTER = "requester", _("Requester changed")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -387,3 +390,24 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class SavedSearch(models.Model):
+    """A named queue an agent built from filters; shared ones appear in every agent's menu."""
+
+    owner = models.ForeignKey(
+        "accounts.Agent", verbose_name=_("owner"), on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters"), max_length=2000, help_text=_("The queue's URL query string."))
+    is_shared = models.BooleanField(_("shared with all agents"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_search_name_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name

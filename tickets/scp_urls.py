@@ -1,12 +1,14 @@
-"""The staff panel, mounted at /scp/ in the "scp" namespace."""
+"""The staff panel, mounted at /scp/ in the "scp" namespace. Each area keeps its own URL module."""
 
 from django.urls import include, path
-
-from tickets import scp_views
 
 app_name = "scp"
 
 urlpatterns = [
-    path("", scp_views.ticket_list, name="tickets"),
-    path("", include("helpdesk.accounts.urls")),
+    path("", include("helpdesk.accounts.urls")),  # sign-in, two-factor
+    path("", include("helpdesk.accounts.urls_directory")),  # users, organizations, my profile
+    path("", include("tickets.urls_new")),  # + New ticket
+    path("", include("tickets.urls_queues")),  # queues, saved searches, bulk actions
+    path("", include("tickets.urls_ticket")),  # the ticket page, replies, notes, presence
+    path("", include("tickets.urls_actions")),  # actions on one ticket, activity, print
 ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.accounts.models import Agent, Department, Team, User
 from tasks.models import Task
-from tickets import access
+from tickets import access, notifications
 from tickets.html import to_safe_body
 from tickets.models import (
     Activity,
@@ -210,6 +210,7 @@ def post_message(
     ticket.unread_count += 1
     _save(ticket, now, "last_message_at", "is_answered", "activity", "unread_count")
     _event(ticket, author, Kind.MESSAGE, at=now, entry=entry.pk)
+    notifications.notify_message(ticket)
     return entry
 
 
@@ -280,6 +281,7 @@ def post_note(
     )
     _save(ticket, now)
     _event(ticket, actor, Kind.NOTE, at=now, entry=entry.pk)
+    notifications.notify_mentions(ticket, entry.body_text, actor)
     return entry
 
 
@@ -373,6 +375,8 @@ def assign(*, ticket: Ticket, actor: User, agent: Agent | None = None, team: Tea
     ticket.team = team
     _save(ticket, now, "assignee", "team")
     _event(ticket, actor, Kind.ASSIGNED, at=now, before=before, after=_assignment(ticket))
+    if agent is not None:
+        notifications.notify_assigned(ticket, agent, actor)
     return ticket
 
 
@@ -560,6 +564,62 @@ def remove_collaborator(*, ticket: Ticket, actor: User, user: User) -> Ticket:
     return ticket
 
 
+@transaction.atomic
+def set_requester(*, ticket: Ticket, actor: User, requester: User) -> Ticket:
+    """Make someone else the requester; the previous one stays in CC so they keep receiving the thread."""
+    ticket = _lock(ticket)
+    _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    if requester.pk == ticket.requester_id:
+        return ticket
+    before = ticket.requester
+    ticket.requester = requester
+    now = timezone.now()
+    _save(ticket, now, "requester")
+    ticket.collaborators.remove(requester)
+    ticket.collaborators.add(before)
+    _event(ticket, actor, Kind.REQUESTER, at=now, before=before.email, after=requester.email)
+    return ticket
+
+
+# --- related tickets and merging ------------------------------------------------------------
+
+
+@transaction.atomic
+def link_tickets(*, ticket: Ticket, other: Ticket, actor: User) -> Ticket:
+    """Mark two tickets as related (both ways); the actor must be able to change both."""
+    if ticket.pk == other.pk:
+        raise TicketError(_("A ticket cannot be related to itself."))
+    ticket, other = _lock_pair(ticket, other)
+    for each in (ticket, other):
+        _require(actor, each, "edit", _("You may not change tickets of this department."))
+    if ticket.related.filter(pk=other.pk).exists():
+        return ticket
+    ticket.related.add(other)
+    now = timezone.now()
+    _event(ticket, actor, Kind.LINKED, at=now, added=other.number)
+    _event(other, actor, Kind.LINKED, at=now, added=ticket.number)
+    return ticket
+
+
+@transaction.atomic
+def unlink_tickets(*, ticket: Ticket, other: Ticket, actor: User) -> Ticket:
+    ticket, other = _lock_pair(ticket, other)
+    _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    if not ticket.related.filter(pk=other.pk).exists():
+        raise TicketError(_("#%(number)s is not related to this ticket.") % {"number": other.number})
+    ticket.related.remove(other)
+    now = timezone.now()
+    _event(ticket, actor, Kind.LINKED, at=now, removed=other.number)
+    _event(other, actor, Kind.LINKED, at=now, removed=ticket.number)
+    return ticket
+
+
+def _lock_pair(one: Ticket, two: Ticket) -> tuple[Ticket, Ticket]:
+    """Lock two tickets in a fixed order, so two agents acting on the same pair cannot deadlock."""
+    locked = {t.pk: _lock(t) for t in sorted([one, two], key=lambda t: t.pk)}
+    return locked[one.pk], locked[two.pk]
+
+
 # --- merging ----------------------------------------------------------------------------------
 
 
@@ -568,9 +628,7 @@ def merge(*, ticket: Ticket, into: Ticket, actor: User) -> Ticket:
     """Fold ``ticket`` into ``into``: its thread, tasks and people move there, and it is closed as merged."""
     if ticket.pk == into.pk:
         raise TicketError(_("A ticket cannot be merged into itself."))
-    first, second = sorted([ticket, into], key=lambda t: t.pk)  # lock in a fixed order: no deadlock
-    locked = {t.pk: _lock(t) for t in (first, second)}
-    ticket, into = locked[ticket.pk], locked[into.pk]
+    ticket, into = _lock_pair(ticket, into)
     for each in (ticket, into):
         _require(actor, each, "merge", _("You may not merge tickets of this department."))
     now = timezone.now()

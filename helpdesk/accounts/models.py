@@ -184,6 +184,10 @@ class Agent(models.Model):
     )
     page_size = models.PositiveSmallIntegerField(_("tickets per page"), default=25)
     require_2fa = models.BooleanField(_("require two-factor login"), default=False)
+    notify_on_assignment = models.BooleanField(_("tell me when a ticket is assigned to me"), default=True)
+    notify_on_message = models.BooleanField(_("tell me when a customer writes in my tickets"), default=True)
+    notify_on_mention = models.BooleanField(_("tell me when someone mentions me in a note"), default=True)
+    notify_by_email = models.BooleanField(_("also send these by e-mail"), default=True)
     departments: models.ManyToManyField[Department, DepartmentAccess] = models.ManyToManyField(
         Department, through="DepartmentAccess", related_name="agents", verbose_name=_("departments")
     )
@@ -241,3 +245,39 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """Something an agent should look at: shown in the staff panel's top bar until read."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned to you")
+        MESSAGE = "message", _("New customer message")
+        MENTION = "mention", _("Mentioned in a note")
+        TASK = "task", _("Task")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    text = models.CharField(_("text"), max_length=255)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
