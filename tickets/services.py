@@ -7,6 +7,7 @@ actor's permission and the state rules, writes the change and its TicketEvent, a
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +41,7 @@ from tickets.models import (
 )
 
 Kind = TicketEvent.Kind
+log = logging.getLogger(__name__)
 
 
 class TicketError(Exception):
@@ -644,6 +648,42 @@ def merge(*, ticket: Ticket, into: Ticket, actor: User) -> Ticket:
     _event(ticket, actor, Kind.MERGED, at=now, into=into.number)
     _event(into, actor, Kind.MERGED, at=now, merged=ticket.number)
     return into
+
+
+# --- deletion -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delete_ticket(*, ticket: Ticket, actor: User) -> None:
+    """Delete the ticket and everything hanging off it; the stored files go once the deletion commits.
+
+    Refused while other tickets were merged into it: they point here and would lose their target.
+    """
+    if not (actor.is_active and actor.is_superuser):
+        raise NotAllowed(_("Only administrators may delete tickets."))
+    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+    merged = list(Ticket.objects.filter(merged_into=ticket).order_by("pk").values_list("number", flat=True))
+    if merged:
+        numbers = ", ".join(f"#{number}" for number in merged)
+        raise TicketError(_("Tickets %(numbers)s were merged into this one; delete them first.") % {"numbers": numbers})
+    stored = dict(
+        Attachment.objects.filter(Q(entry__ticket=ticket) | Q(tasknote__task__ticket=ticket)).values_list("pk", "file")
+    )
+    Attachment.objects.filter(pk__in=stored).delete()
+    files = [name for name in stored.values() if name]
+    number = ticket.number
+    ticket.delete()
+    log.info("Ticket #%s deleted by %s", number, actor.email)
+    transaction.on_commit(lambda: _remove_files(files))
+
+
+def _remove_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            # The row is gone either way; a file left behind is only disk space.
+            log.warning("Could not remove attachment file %s", name)
 
 
 # --- SLA --------------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
-"""Filled in by its area."""
+"""+ New ticket: /scp/tickets/new/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from tickets import new_ticket_views
+
+urlpatterns: list[URLPattern] = [
+    path("tickets/new/", new_ticket_views.ticket_new, name="ticket_new"),
+]

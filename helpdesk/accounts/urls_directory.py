@@ -1,5 +1,18 @@
-"""Filled in by its area."""
+"""The staff directory (users, organizations), my profile and the people search: /scp/..."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from helpdesk.accounts import directory_views, profile_views
+
+urlpatterns: list[URLPattern] = [
+    path("users/", directory_views.users, name="users"),
+    path("users/<int:pk>/", directory_views.user_detail, name="user"),
+    path("users/<int:pk>/edit", directory_views.user_edit, name="user_edit"),
+    path("organizations/", directory_views.organizations, name="organizations"),
+    path("organizations/new", directory_views.organization_create, name="organization_create"),
+    path("organizations/<int:pk>/", directory_views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit", directory_views.organization_edit, name="organization_edit"),
+    path("people/search", directory_views.people_search, name="people_search"),
+    path("profile/", profile_views.profile, name="profile"),
+    path("profile/password", profile_views.profile_password, name="profile_password"),
+]
