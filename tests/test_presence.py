@@ -134,15 +134,6 @@ def test_the_page_shows_who_else_is_there_when_it_loads(client, alice, bea, tick
     assert "Bea Second is typing a reply" in page
 
 
-def test_leaving_removes_the_agent_at_once(client, alice, bea, ticket):
-    sign_in(client, bea.user)
-    client.post(presence_url(ticket), {"typing": "0"})
-
-    client.post(presence_url(ticket), {"leave": "1"})
-
-    assert presence.others(ticket.pk, alice.user) == []
-
-
 def test_an_agent_who_stops_reporting_drops_out_after_thirty_seconds(alice, bea, ticket):
     now = time.time()
     presence.touch(ticket.pk, bea.user, typing=True, now=now - 31)
@@ -190,5 +181,3 @@ def test_presence_works_with_the_redis_cache(settings, alice, bea, ticket):
     presence.touch(ticket.pk, bea.user, typing=True)
 
     assert [p.text for p in presence.others(ticket.pk, alice.user)] == ["Bea Second is typing a reply"]
-    presence.leave(ticket.pk, bea.user)
-    assert presence.others(ticket.pk, alice.user) == []

@@ -393,3 +393,35 @@ def test_the_first_entry_is_the_customers_message(client, alice, ticket):
 
     assert f'id="entry-{first.pk}"' in page
     assert "thread-message" in page
+
+
+def test_the_cc_field_asks_the_people_search_for_suggestions(client, alice, ticket):
+    sign_in(client, alice.user)
+
+    page = client.get(url(ticket)).text
+
+    assert 'data-people-search="/scp/people/search"' in page
+    assert "data-people-multiple" in page
+
+
+def test_an_admin_without_an_agent_profile_gets_a_public_reply_box(client, admin_user, ticket):
+    sign_in(client, admin_user)
+
+    page = client.get(url(ticket)).text
+
+    assert 'value="public" autocomplete="off" checked' in page
+    ticket.refresh_from_db()
+    assert ticket.unread_count == 0  # superusers read tickets too
+
+
+def test_a_merged_ticket_opens_read_only_pointing_at_its_target(client, alice, admin_user, carol, support, ticket):
+    target = services.open_ticket(requester=carol, subject="The main one", body="x", department=support)
+    services.merge(ticket=ticket, into=target, actor=admin_user)
+    Ticket.objects.filter(pk=ticket.pk).update(unread_count=1)  # even with a stale unread count
+    sign_in(client, alice.user)
+
+    response = client.get(url(ticket))
+
+    assert response.status_code == 200
+    assert f"merged into #{target.number}" in response.text
+    assert "data-reply-form" not in response.text

@@ -52,13 +52,6 @@ def touch(ticket_id: int, user: User, *, typing: bool, now: float | None = None)
     cache.set(_key(ticket_id), entries, timeout=TTL)
 
 
-def leave(ticket_id: int, user: User) -> None:
-    """The user closed the page: stop showing them at once rather than after ``TTL``."""
-    entries = cache.get(_key(ticket_id)) or {}
-    if entries.pop(user.pk, None) is not None:
-        cache.set(_key(ticket_id), entries, timeout=TTL)
-
-
 def others(ticket_id: int, user: User, *, now: float | None = None) -> list[Presence]:
     """Everyone but ``user`` who has the ticket open, typists first."""
     now = time.time() if now is None else now

@@ -51,6 +51,8 @@ def ticket_page(request: StaffRequest, number: str) -> HttpResponse:
 
 def _mark_seen(user: User, ticket: Ticket) -> None:
     """Opening the ticket reads its customer messages (the service ignores non-agents and writes no event)."""
+    if ticket.merged_into_id:
+        return  # read-only now; the service refuses to touch it
     if ticket.unread_count or ticket.activity == Activity.UNREAD:
         seen = services.mark_seen(ticket=ticket, actor=user)
         ticket.unread_count, ticket.activity = seen.unread_count, seen.activity
@@ -144,7 +146,8 @@ def _keep_draft(request: StaffRequest, ticket: Ticket, form: ReplyForm, text: st
     """Nothing was sent: back to the ticket with the message, the draft waiting in the reply box."""
     request.session[DRAFT_KEY.format(ticket.pk)] = form.draft()
     if form.cleaned_data.get("attachments"):
-        text = f"{text} {_('Attach your files again.')}"
+        again = _("Attach your files again.")
+        text = f"{text} {again}"
     messages.add_message(request, level, text)
     return HttpResponseRedirect(f"{ticket_url(ticket.number)}#reply")
 
@@ -155,14 +158,10 @@ def _keep_draft(request: StaffRequest, ticket: Ticket, form: ReplyForm, text: st
 @require_http_methods(["GET", "POST"])
 @staff_required
 def ticket_presence(request: StaffRequest, number: str) -> JsonResponse:
-    """POST reports that this agent has the page open (and is typing, or leaving); both answer who else is."""
+    """POST reports that this agent has the page open (and whether typing); both answer who else is there."""
     ticket = ticket_for_agent(request.user, number)
     if request.method == "POST":
-        report = _presence_report(request)
-        if report.get("leave"):
-            presence.leave(ticket.pk, request.user)
-        else:
-            presence.touch(ticket.pk, request.user, typing=_truthy(report.get("typing")))
+        presence.touch(ticket.pk, request.user, typing=_truthy(_presence_report(request).get("typing")))
     return JsonResponse(
         {
             "others": [p.as_json() for p in presence.others(ticket.pk, request.user)],
@@ -194,7 +193,7 @@ def canned_render(request: StaffRequest, number: str, pk: str) -> JsonResponse:
 
 
 @require_GET
-@staff_required  # type: ignore[arg-type]  # its View type wants HttpResponse; a FileResponse streams (HttpResponseBase)
+@staff_required
 def attachment(request: StaffRequest, pk: int) -> FileResponse:
     """A thread attachment, for agents who may open its ticket; only plain raster images open in the browser."""
     item = get_object_or_404(Attachment.objects.select_related("entry"), pk=pk, entry__isnull=False)

@@ -47,7 +47,7 @@ BACKUP_CODE_COUNT = 10
 CODE_FAILURES_KEY = "sportello_code_failures"
 SETUP_KEY = "sportello_totp_setup_key"
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 class StaffRequest(HttpRequest):
@@ -95,7 +95,7 @@ def staff_required(view: View | None = None, /, *, step: str | None = None) -> V
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not isinstance(user, User):
                 return redirect_to_login(request.get_full_path())

@@ -89,15 +89,8 @@
         }
       });
     }
+    // No goodbye on leaving: an agent who stops reporting drops out of the others' banner within 30 s.
     window.setInterval(report, PRESENCE_EVERY_MS);
-    window.addEventListener("pagehide", function () {
-      var body = new FormData();
-      body.append("leave", "1");
-      body.append("csrfmiddlewaretoken", csrf);
-      if (navigator.sendBeacon) {
-        navigator.sendBeacon(url, body);
-      }
-    });
   }
 
   // --- the draft survives a reload asked for by the "new message" warning -----------------------------

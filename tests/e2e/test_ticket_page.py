@@ -24,7 +24,7 @@ def sign_in(page, email: str) -> None:
 def leave(page) -> None:
     """Close the ticket page once no presence report is in flight, so none reaches a database being flushed."""
     page.wait_for_load_state("networkidle")
-    page.close()  # without unload handlers: no goodbye beacon either
+    page.close()
 
 
 def test_agent_replies_with_a_canned_response_and_posts_an_internal_note(page, results_dir, alice, carol, support):
@@ -56,8 +56,12 @@ def test_agent_replies_with_a_canned_response_and_posts_an_internal_note(page, r
     assert "Support desk" in response.inner_text()  # signature appended
     assert page.get_by_text("Reply sent.").is_visible()
 
-    page.get_by_text("Internal note", exact=True).click()
+    textarea_colour = "element => getComputedStyle(element).backgroundColor"
+    assert message.evaluate(textarea_colour) == "rgb(255, 255, 255)"
+    page.get_by_role("radiogroup", name="Reply type").get_by_text("Internal note").click()
     assert page.get_by_text("Only agents see internal notes.", exact=False).is_visible()
+    assert message.evaluate(textarea_colour) == "rgb(255, 251, 234)"  # the note box turns yellow
+    assert page.get_by_label("Append my signature").is_hidden()
     message.fill("Logs requested; @alice check the VPN gateway tonight.")
     page.get_by_role("button", name="Post internal note").click()
 
