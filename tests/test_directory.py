@@ -418,3 +418,14 @@ def test_a_superuser_adds_an_organization(client, admin_user, acme):
     duplicate = signed_in(client, admin_user).post("/scp/organizations/new", {"name": "Acme"})
     assert duplicate.status_code == 200
     assert "name" in duplicate.context["form"].errors
+
+
+def test_the_next_page_link_keeps_the_search(client, alice, support):
+    alice.page_size = 5
+    alice.save()
+    for n in range(7):
+        ticket_for(customer(f"rossi{n}@x.test", f"Rossi {n}"), support)
+
+    response = signed_in(client, alice.user).get("/scp/users/", {"q": "rossi"})
+
+    assert 'href="?q=rossi&amp;page=2"' in response.text
