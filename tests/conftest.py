@@ -16,6 +16,14 @@ from django.utils import translation
 from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Role, User
 
 PASSWORD = "correct-horse-battery-staple"
+# Signing in without the form skips axes' throttle backend, which needs a request.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def signed_in(client, person):
+    """The test client signed in as a User, or as an Agent's user."""
+    client.force_login(getattr(person, "user", person), backend=MODEL_BACKEND)
+    return client
 
 
 @pytest.fixture(autouse=True)

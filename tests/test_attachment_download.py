@@ -6,20 +6,16 @@ import pytest
 
 from faq.models import CannedResponse
 from helpdesk.accounts.models import User
+from tests.conftest import signed_in
 from tickets import services
 from tickets.models import Attachment, Ticket
 from tickets.services import NewAttachment, save_attachment
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
 def download_url(attachment: Attachment) -> str:
     return f"/scp/attachments/{attachment.pk}/"
-
-
-def sign_in(client, user: User) -> None:
-    client.force_login(user, backend=MODEL_BACKEND)
 
 
 def attach(ticket: Ticket, author: User, name: str, content: bytes, content_type: str) -> Attachment:
@@ -52,19 +48,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, report):
 
 
 def test_customers_get_403_even_for_their_own_file(client, carol, report):
-    sign_in(client, carol)
+    signed_in(client, carol)
 
     assert client.get(download_url(report)).status_code == 403
 
 
 def test_an_agent_of_another_department_gets_404(client, bob, report):
-    sign_in(client, bob.user)
+    signed_in(client, bob.user)
 
     assert client.get(download_url(report)).status_code == 404
 
 
 def test_an_agent_of_the_department_downloads_it(client, alice, report):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(download_url(report))
 
@@ -74,13 +70,13 @@ def test_an_agent_of_the_department_downloads_it(client, alice, report):
 
 def test_an_admin_downloads_anything(client, admin_user, billing_ticket, carol):
     attachment = attach(billing_ticket, carol, "invoice.pdf", b"%PDF", "application/pdf")
-    sign_in(client, admin_user)
+    signed_in(client, admin_user)
 
     assert client.get(download_url(attachment)).status_code == 200
 
 
 def test_it_only_answers_get(client, alice, report):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.post(download_url(report)).status_code == 405
 
@@ -89,7 +85,7 @@ def test_an_attachment_of_an_internal_note_is_downloadable_by_agents(client, ali
     note = services.post_note(
         ticket=ticket, actor=alice.user, body="Logs", attachments=[NewAttachment(name="debug.log", content=b"trace")]
     )
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(download_url(note.attachments.get()))
 
@@ -98,7 +94,7 @@ def test_an_attachment_of_an_internal_note_is_downloadable_by_agents(client, ali
 
 
 def test_a_forged_id_is_404(client, alice, report):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get("/scp/attachments/987654/").status_code == 404
 
@@ -106,14 +102,14 @@ def test_a_forged_id_is_404(client, alice, report):
 def test_a_file_not_in_any_thread_is_404(client, alice, ticket):
     loose = save_attachment(NewAttachment(name="canned.pdf", content=b"%PDF"))
     CannedResponse.objects.create(title="With file", body="x").attachments.add(loose)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(download_url(loose)).status_code == 404
 
 
 def test_a_file_missing_from_storage_is_404(client, alice, report):
     report.file.delete(save=False)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(download_url(report)).status_code == 404
 
@@ -122,7 +118,7 @@ def test_a_file_missing_from_storage_is_404(client, alice, report):
 
 
 def test_a_document_is_served_as_a_download_under_its_name(client, alice, report):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(download_url(report))
 
@@ -134,7 +130,7 @@ def test_a_document_is_served_as_a_download_under_its_name(client, alice, report
 @pytest.mark.parametrize("content_type", ["image/png", "image/jpeg", "image/gif", "image/webp", "IMAGE/PNG; x=y"])
 def test_plain_raster_images_are_served_inline(client, alice, ticket, carol, content_type):
     image = attach(ticket, carol, "photo.img", PNG, content_type)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(download_url(image))
 
@@ -154,7 +150,7 @@ def test_plain_raster_images_are_served_inline(client, alice, ticket, carol, con
 )
 def test_svg_html_and_scripts_are_never_served_inline(client, alice, ticket, carol, name, content_type):
     risky = attach(ticket, carol, name, b"<svg onload=alert(1)></svg>", content_type)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(download_url(risky))
 
@@ -165,7 +161,7 @@ def test_svg_html_and_scripts_are_never_served_inline(client, alice, ticket, car
 
 def test_the_download_name_is_the_safe_name_without_any_path(client, alice, ticket, carol):
     sneaky = attach(ticket, carol, "..\\..\\windows/../etc/passwd", b"root", "text/plain")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(download_url(sneaky))
 
@@ -174,7 +170,7 @@ def test_the_download_name_is_the_safe_name_without_any_path(client, alice, tick
 
 def test_a_non_ascii_name_is_encoded(client, alice, ticket, carol):
     accented = attach(ticket, carol, "fattura è.pdf", b"%PDF", "application/pdf")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(download_url(accented))
 

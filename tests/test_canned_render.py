@@ -5,19 +5,13 @@ from __future__ import annotations
 import pytest
 
 from faq.models import CannedResponse
-from helpdesk.accounts.models import User
+from tests.conftest import signed_in
 from tickets.canned import render_body, render_canned
 from tickets.models import Ticket
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def canned_url(ticket: Ticket, canned: CannedResponse) -> str:
     return f"/scp/tickets/{ticket.number}/canned/{canned.pk}"
-
-
-def sign_in(client, user: User) -> None:
-    client.force_login(user, backend=MODEL_BACKEND)
 
 
 @pytest.fixture
@@ -43,13 +37,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ticket, greeting):
 
 
 def test_customers_get_403(client, carol, ticket, greeting):
-    sign_in(client, carol)
+    signed_in(client, carol)
 
     assert client.get(canned_url(ticket, greeting)).status_code == 403
 
 
 def test_an_agent_of_another_department_gets_404(client, bob, ticket, greeting):
-    sign_in(client, bob.user)
+    signed_in(client, bob.user)
 
     assert client.get(canned_url(ticket, greeting)).status_code == 404
 
@@ -57,7 +51,7 @@ def test_an_agent_of_another_department_gets_404(client, bob, ticket, greeting):
 def test_an_agent_of_the_department_gets_the_rendered_text(client, alice, ticket, greeting):
     alice.signature = "Alice — Support"
     alice.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(canned_url(ticket, greeting))
 
@@ -72,7 +66,7 @@ def test_an_agent_of_the_department_gets_the_rendered_text(client, alice, ticket
 
 
 def test_an_admin_gets_it_too(client, admin_user, billing_ticket, greeting):
-    sign_in(client, admin_user)
+    signed_in(client, admin_user)
 
     response = client.get(canned_url(billing_ticket, greeting))
 
@@ -81,7 +75,7 @@ def test_an_admin_gets_it_too(client, admin_user, billing_ticket, greeting):
 
 
 def test_it_only_answers_get(client, alice, ticket, greeting):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.post(canned_url(ticket, greeting)).status_code == 405
 
@@ -91,27 +85,27 @@ def test_it_only_answers_get(client, alice, ticket, greeting):
 
 def test_a_response_of_another_department_is_404(client, alice, billing, ticket):
     other = CannedResponse.objects.create(title="Refunds", body="Refunded.", department=billing)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(canned_url(ticket, other)).status_code == 404
 
 
 def test_a_response_of_the_tickets_department_is_offered(client, alice, support, ticket):
     own = CannedResponse.objects.create(title="Reboot", body="Reboot {{ ticket.number }}", department=support)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(canned_url(ticket, own)).json() == {"body": f"Reboot {ticket.number}"}
 
 
 def test_an_inactive_response_is_404(client, alice, ticket):
     retired = CannedResponse.objects.create(title="Old", body="Old text", is_active=False)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(canned_url(ticket, retired)).status_code == 404
 
 
 def test_an_unknown_response_is_404(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(f"/scp/tickets/{ticket.number}/canned/987654").status_code == 404
 

@@ -7,15 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from helpdesk.accounts.models import Department, Organization, User
+from tests.conftest import signed_in
 from tickets.models import Ticket
 from tickets.services import add_collaborator, close, open_ticket
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def signed_in(client, user: User):
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 def customer(email: str, name: str = "", **fields) -> User:

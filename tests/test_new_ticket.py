@@ -6,17 +6,11 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpdesk.accounts.models import Organization, User
-from tests.conftest import make_agent
+from tests.conftest import make_agent, signed_in
 from tickets import services
 from tickets.models import Attachment, HelpTopic, Priority, Source, Ticket, TicketEvent
 
 URL = "/scp/tickets/new/"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def signed_in(client, user: User):
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 def form(**fields) -> dict:

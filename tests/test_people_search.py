@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from helpdesk.accounts.models import User
-from tests.conftest import make_agent
+from tests.conftest import make_agent, signed_in
 from tickets.services import add_collaborator, open_ticket
 
 URL = "/scp/people/search"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def signed_in(client, user: User):
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 def search(client, text: str) -> list[dict]:

@@ -9,12 +9,10 @@ import time
 import pytest
 from django.core.cache import cache
 
-from helpdesk.accounts.models import Agent, User
-from tests.conftest import make_agent
+from helpdesk.accounts.models import Agent
+from tests.conftest import make_agent, signed_in
 from tickets import presence, services
 from tickets.models import Ticket
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +31,6 @@ def presence_url(ticket: Ticket) -> str:
     return f"/scp/tickets/{ticket.number}/presence"
 
 
-def sign_in(client, user: User) -> None:
-    client.force_login(user, backend=MODEL_BACKEND)
-
-
 # --- who may ask ------------------------------------------------------------------------------
 
 
@@ -48,21 +42,21 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ticket):
 
 
 def test_customers_get_403(client, carol, ticket):
-    sign_in(client, carol)
+    signed_in(client, carol)
 
     assert client.get(presence_url(ticket)).status_code == 403
     assert client.post(presence_url(ticket), {"typing": "1"}).status_code == 403
 
 
 def test_an_agent_of_another_department_gets_404_and_is_not_recorded(client, bob, alice, ticket):
-    sign_in(client, bob.user)
+    signed_in(client, bob.user)
 
     assert client.post(presence_url(ticket), {"typing": "1"}).status_code == 404
     assert presence.others(ticket.pk, alice.user) == []
 
 
 def test_an_agent_of_the_department_gets_the_list(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(presence_url(ticket))
 
@@ -71,13 +65,13 @@ def test_an_agent_of_the_department_gets_the_list(client, alice, ticket):
 
 
 def test_an_admin_gets_the_list(client, admin_user, billing_ticket):
-    sign_in(client, admin_user)
+    signed_in(client, admin_user)
 
     assert client.get(presence_url(billing_ticket)).status_code == 200
 
 
 def test_other_methods_are_refused(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.put(presence_url(ticket)).status_code == 405
 
@@ -86,9 +80,9 @@ def test_other_methods_are_refused(client, alice, ticket):
 
 
 def test_an_agent_viewing_the_ticket_is_shown_to_the_others(client, alice, bea, ticket):
-    sign_in(client, bea.user)
+    signed_in(client, bea.user)
     client.post(presence_url(ticket), {"typing": "0"})
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     others = client.get(presence_url(ticket)).json()["others"]
 
@@ -96,9 +90,9 @@ def test_an_agent_viewing_the_ticket_is_shown_to_the_others(client, alice, bea, 
 
 
 def test_an_agent_typing_a_reply_is_shown_as_typing(client, alice, bea, ticket):
-    sign_in(client, bea.user)
+    signed_in(client, bea.user)
     client.post(presence_url(ticket), {"typing": "1"})
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     others = client.post(presence_url(ticket), {"typing": "0"}).json()["others"]
 
@@ -106,20 +100,20 @@ def test_an_agent_typing_a_reply_is_shown_as_typing(client, alice, bea, ticket):
 
 
 def test_a_json_report_is_understood(client, alice, bea, ticket):
-    sign_in(client, bea.user)
+    signed_in(client, bea.user)
     client.post(presence_url(ticket), json.dumps({"typing": True}), content_type="application/json")
 
     assert [p.typing for p in presence.others(ticket.pk, alice.user)] == [True]
 
 
 def test_an_agent_does_not_see_themself(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.post(presence_url(ticket), {"typing": "1"}).json()["others"] == []
 
 
 def test_opening_the_page_counts_as_viewing(client, alice, bea, ticket):
-    sign_in(client, bea.user)
+    signed_in(client, bea.user)
     client.get(f"/scp/tickets/{ticket.number}/")
 
     assert [p.text for p in presence.others(ticket.pk, alice.user)] == ["Bea Second is viewing"]
@@ -127,7 +121,7 @@ def test_opening_the_page_counts_as_viewing(client, alice, bea, ticket):
 
 def test_the_page_shows_who_else_is_there_when_it_loads(client, alice, bea, ticket):
     presence.touch(ticket.pk, bea.user, typing=True)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(f"/scp/tickets/{ticket.number}/").text
 
@@ -159,7 +153,7 @@ def test_typists_are_listed_first(alice, bea, support, agent_role, ticket):
 
 def test_the_answer_carries_the_newest_customer_message(client, alice, carol, ticket):
     message = services.post_message(ticket=ticket, author=carol, body="Still there?")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(presence_url(ticket)).json()["latest_message_id"] == message.pk
 

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth import SESSION_KEY
 
-from helpdesk.accounts.models import Agent, User
-from tests.conftest import PASSWORD
+from helpdesk.accounts.models import Agent
+from tests.conftest import PASSWORD, signed_in
 
 URL = "/scp/profile/"
 PASSWORD_URL = "/scp/profile/password"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NEW_PASSWORD = "a-much-longer-secret-phrase"
-
-
-def signed_in(client, user: User):
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 def profile(**fields) -> dict:

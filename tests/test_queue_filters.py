@@ -9,15 +9,10 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from helpdesk.accounts.models import Department, Organization, Team, User
+from tests.conftest import signed_in
 from tickets import services
 from tickets.filters import SORTS, TicketFilter
 from tickets.models import HelpTopic, Priority, Source, Status, Ticket, TicketType
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def login(client, person) -> None:
-    client.force_login(getattr(person, "user", person), backend=MODEL_BACKEND)
 
 
 def make_ticket(requester: User, department: Department, subject: str, **changes) -> Ticket:
@@ -39,9 +34,8 @@ def warnings(response) -> list[str]:
 
 
 @pytest.fixture
-def signed_in(client, alice):
-    login(client, alice)
-    return client
+def as_alice(client, alice):
+    return signed_in(client, alice)
 
 
 @pytest.fixture
@@ -60,126 +54,126 @@ def pair(carol, dave, support):
 # --- each filter ------------------------------------------------------------------------------------
 
 
-def test_filter_by_status(signed_in, pair, alice):
+def test_filter_by_status(as_alice, pair, alice):
     services.set_status(ticket=pair[1], actor=alice.user, status=Status.objects.get(name="In progress"))
 
-    assert shown(signed_in, f"status={Status.objects.get(name='In progress').pk}") == ["Password reset"]
+    assert shown(as_alice, f"status={Status.objects.get(name='In progress').pk}") == ["Password reset"]
 
 
-def test_filter_by_priority(signed_in, pair):
-    assert shown(signed_in, f"priority={Priority.URGENT}") == ["Printer on fire"]
+def test_filter_by_priority(as_alice, pair):
+    assert shown(as_alice, f"priority={Priority.URGENT}") == ["Printer on fire"]
 
 
-def test_filter_by_type(signed_in, pair):
-    assert shown(signed_in, "type=incident") == ["Printer on fire"]
+def test_filter_by_type(as_alice, pair):
+    assert shown(as_alice, "type=incident") == ["Printer on fire"]
 
 
 def test_filter_by_department(client, admin_user, pair, billing, carol):
     make_ticket(carol, billing, "Invoice twice")
-    login(client, admin_user)
+    signed_in(client, admin_user)
 
     assert shown(client, f"department={billing.pk}") == ["Invoice twice"]
 
 
-def test_filter_by_help_topic(signed_in, pair, support):
+def test_filter_by_help_topic(as_alice, pair, support):
     topic = HelpTopic.objects.create(name="Hardware", department=support)
     Ticket.objects.filter(pk=pair[0].pk).update(help_topic=topic)
 
-    assert shown(signed_in, f"help_topic={topic.pk}") == ["Printer on fire"]
+    assert shown(as_alice, f"help_topic={topic.pk}") == ["Printer on fire"]
 
 
-def test_filter_by_assignee(signed_in, pair, alice, admin_user):
+def test_filter_by_assignee(as_alice, pair, alice, admin_user):
     services.assign(ticket=pair[0], actor=admin_user, agent=alice)
 
-    assert shown(signed_in, f"assignee={alice.pk}") == ["Printer on fire"]
+    assert shown(as_alice, f"assignee={alice.pk}") == ["Printer on fire"]
 
 
-def test_filter_by_team(signed_in, pair, admin_user):
+def test_filter_by_team(as_alice, pair, admin_user):
     team = Team.objects.create(name="Hardware crew")
     services.assign(ticket=pair[1], actor=admin_user, team=team)
 
-    assert shown(signed_in, f"team={team.pk}") == ["Password reset"]
+    assert shown(as_alice, f"team={team.pk}") == ["Password reset"]
 
 
-def test_filter_by_organization(signed_in, pair):
+def test_filter_by_organization(as_alice, pair):
     acme = Organization.objects.get(name="Acme Srl")
 
-    assert shown(signed_in, f"organization={acme.pk}") == ["Printer on fire"]
+    assert shown(as_alice, f"organization={acme.pk}") == ["Printer on fire"]
 
 
-def test_filter_by_source(signed_in, pair):
-    assert shown(signed_in, "source=phone") == ["Password reset"]
+def test_filter_by_source(as_alice, pair):
+    assert shown(as_alice, "source=phone") == ["Password reset"]
 
 
-def test_filter_by_created_date_range(signed_in, pair):
+def test_filter_by_created_date_range(as_alice, pair):
     Ticket.objects.filter(pk=pair[1].pk).update(created_at=timezone.now() - timedelta(days=10))
     today = timezone.localdate()
     old = today - timedelta(days=10)
 
-    assert shown(signed_in, f"created_after={today}") == ["Printer on fire"]
-    assert shown(signed_in, f"created_before={old}") == ["Password reset"]
-    assert shown(signed_in, f"created_after={old}&created_before={old}") == ["Password reset"]
+    assert shown(as_alice, f"created_after={today}") == ["Printer on fire"]
+    assert shown(as_alice, f"created_before={old}") == ["Password reset"]
+    assert shown(as_alice, f"created_after={old}&created_before={old}") == ["Password reset"]
 
 
-def test_filter_by_last_activity_date_range(signed_in, pair):
+def test_filter_by_last_activity_date_range(as_alice, pair):
     Ticket.objects.filter(pk=pair[0].pk).update(last_activity_at=timezone.now() - timedelta(days=40))
     cutoff = timezone.localdate() - timedelta(days=30)
 
-    assert shown(signed_in, f"activity_before={cutoff}") == ["Printer on fire"]
-    assert shown(signed_in, f"activity_after={cutoff}") == ["Password reset"]
+    assert shown(as_alice, f"activity_before={cutoff}") == ["Printer on fire"]
+    assert shown(as_alice, f"activity_after={cutoff}") == ["Password reset"]
 
 
-def test_filter_by_overdue(signed_in, pair):
+def test_filter_by_overdue(as_alice, pair):
     Ticket.objects.filter(pk=pair[0].pk).update(is_overdue=True)
 
-    assert shown(signed_in, "overdue=true") == ["Printer on fire"]
-    assert shown(signed_in, "overdue=false") == ["Password reset"]
+    assert shown(as_alice, "overdue=true") == ["Printer on fire"]
+    assert shown(as_alice, "overdue=false") == ["Password reset"]
 
 
-def test_filters_combine(signed_in, pair):
-    assert shown(signed_in, f"priority={Priority.URGENT}&source=phone") == []
+def test_filters_combine(as_alice, pair):
+    assert shown(as_alice, f"priority={Priority.URGENT}&source=phone") == []
 
 
-def test_filters_work_in_every_queue(signed_in, pair, alice):
+def test_filters_work_in_every_queue(as_alice, pair, alice):
     services.close(ticket=pair[0], actor=alice.user)
 
-    assert shown(signed_in, "type=incident", path="/scp/queues/closed/") == ["Printer on fire"]
-    assert shown(signed_in, "type=incident") == []
+    assert shown(as_alice, "type=incident", path="/scp/queues/closed/") == ["Printer on fire"]
+    assert shown(as_alice, "type=incident") == []
 
 
 # --- free-text search ----------------------------------------------------------------------------
 
 
-def test_search_by_number(signed_in, pair):
-    assert shown(signed_in, f"q={pair[0].number}") == ["Printer on fire"]
-    assert shown(signed_in, f"q=%23{pair[0].number}") == ["Printer on fire"]
+def test_search_by_number(as_alice, pair):
+    assert shown(as_alice, f"q={pair[0].number}") == ["Printer on fire"]
+    assert shown(as_alice, f"q=%23{pair[0].number}") == ["Printer on fire"]
 
 
-def test_search_by_subject_ignores_case(signed_in, pair):
-    assert shown(signed_in, "q=PRINTER") == ["Printer on fire"]
+def test_search_by_subject_ignores_case(as_alice, pair):
+    assert shown(as_alice, "q=PRINTER") == ["Printer on fire"]
 
 
-def test_search_by_requester_email_and_name(signed_in, pair):
-    assert shown(signed_in, "q=stranger.test") == ["Password reset"]
-    assert shown(signed_in, "q=carol customer") == ["Printer on fire"]
+def test_search_by_requester_email_and_name(as_alice, pair):
+    assert shown(as_alice, "q=stranger.test") == ["Password reset"]
+    assert shown(as_alice, "q=carol customer") == ["Printer on fire"]
 
 
-def test_search_by_thread_text_including_replies_and_notes(signed_in, pair, alice):
+def test_search_by_thread_text_including_replies_and_notes(as_alice, pair, alice):
     services.post_reply(ticket=pair[0], actor=alice.user, body="Please unplug the toner unit.")
     services.post_note(ticket=pair[1], actor=alice.user, body="Customer sounds like a phishing attempt.")
 
-    assert shown(signed_in, "q=toner") == ["Printer on fire"]
-    assert shown(signed_in, "q=phishing") == ["Password reset"]
+    assert shown(as_alice, "q=toner") == ["Printer on fire"]
+    assert shown(as_alice, "q=phishing") == ["Password reset"]
 
 
-def test_search_never_finds_tickets_the_agent_cannot_see(signed_in, pair, carol, billing):
+def test_search_never_finds_tickets_the_agent_cannot_see(as_alice, pair, carol, billing):
     make_ticket(carol, billing, "Printer invoice")
 
-    assert shown(signed_in, "q=printer") == ["Printer on fire"]
+    assert shown(as_alice, "q=printer") == ["Printer on fire"]
 
 
-def test_search_box_keeps_what_was_typed(signed_in, pair):
-    response = signed_in.get("/scp/?q=toner+unit")
+def test_search_box_keeps_what_was_typed(as_alice, pair):
+    response = as_alice.get("/scp/?q=toner+unit")
 
     assert 'value="toner unit"' in response.text
 
@@ -187,24 +181,24 @@ def test_search_box_keeps_what_was_typed(signed_in, pair):
 # --- choices follow access -----------------------------------------------------------------------
 
 
-def test_department_filter_offers_only_the_agents_departments(signed_in, support, billing):
-    form = signed_in.get("/scp/").context["filters"].form
+def test_department_filter_offers_only_the_agents_departments(as_alice, support, billing):
+    form = as_alice.get("/scp/").context["filters"].form
 
     assert list(form.fields["department"].queryset) == [support]
 
 
-def test_a_department_outside_the_agents_access_is_ignored_with_a_warning(signed_in, pair, billing):
-    response = signed_in.get(f"/scp/?department={billing.pk}")
+def test_a_department_outside_the_agents_access_is_ignored_with_a_warning(as_alice, pair, billing):
+    response = as_alice.get(f"/scp/?department={billing.pk}")
 
     assert {t.subject for t in response.context["page"].object_list} == {"Printer on fire", "Password reset"}
     assert "Ignored an invalid value for “Department”." in warnings(response)
 
 
-def test_help_topic_filter_offers_only_topics_of_the_agents_departments(signed_in, support, billing):
+def test_help_topic_filter_offers_only_topics_of_the_agents_departments(as_alice, support, billing):
     mine = HelpTopic.objects.create(name="Hardware", department=support)
     HelpTopic.objects.create(name="Refunds", department=billing)
 
-    form = signed_in.get("/scp/").context["filters"].form
+    form = as_alice.get("/scp/").context["filters"].form
 
     assert list(form.fields["help_topic"].queryset) == [mine]
 
@@ -238,30 +232,30 @@ def trio(carol, support):
         ("priority", ["Bravo", "Charlie", "Alpha"]),
     ],
 )
-def test_allow_listed_sorts_order_the_queue(signed_in, trio, sort, expected):
-    assert shown(signed_in, f"sort={sort}") == expected
+def test_allow_listed_sorts_order_the_queue(as_alice, trio, sort, expected):
+    assert shown(as_alice, f"sort={sort}") == expected
 
 
-def test_every_sort_key_runs(signed_in, trio):
+def test_every_sort_key_runs(as_alice, trio):
     for key in SORTS:
-        assert len(shown(signed_in, f"sort={key}")) == 3
+        assert len(shown(as_alice, f"sort={key}")) == 3
 
 
-def test_column_headings_toggle_the_sort_and_keep_the_filters(signed_in, trio):
-    text = signed_in.get("/scp/?priority=4&sort=number").text
+def test_column_headings_toggle_the_sort_and_keep_the_filters(as_alice, trio):
+    text = as_alice.get("/scp/?priority=4&sort=number").text
 
     assert 'href="?priority=4&amp;sort=-number"' in text
     assert 'aria-sort="ascending"' in text
     assert 'href="?priority=4&amp;sort=subject"' in text
 
 
-def test_pagination_links_keep_filters_and_sort(signed_in, alice, carol, support):
+def test_pagination_links_keep_filters_and_sort(as_alice, alice, carol, support):
     alice.page_size = 5
     alice.save(update_fields=["page_size"])
     for n in range(6):
         make_ticket(carol, support, f"Ticket {n}", priority=Priority.HIGH)
 
-    text = signed_in.get("/scp/?priority=3&sort=subject").text
+    text = as_alice.get("/scp/?priority=3&sort=subject").text
 
     assert 'href="?priority=3&amp;sort=subject&amp;page=2"' in text
 
@@ -269,10 +263,10 @@ def test_pagination_links_keep_filters_and_sort(signed_in, alice, carol, support
 # --- nothing else reaches the ORM ------------------------------------------------------------------
 
 
-def test_a_sort_on_a_password_field_path_neither_leaks_nor_errors(signed_in, trio, alice, bob):
+def test_a_sort_on_a_password_field_path_neither_leaks_nor_errors(as_alice, trio, alice, bob):
     hashes = [alice.user.password, bob.user.password, User.objects.get(email="carol@customer.test").password]
 
-    response = signed_in.get("/scp/?sort=assignee__user__password")
+    response = as_alice.get("/scp/?sort=assignee__user__password")
 
     assert response.status_code == 200
     assert [t.subject for t in response.context["page"].object_list] == ["Bravo", "Charlie", "Alpha"]
@@ -280,10 +274,10 @@ def test_a_sort_on_a_password_field_path_neither_leaks_nor_errors(signed_in, tri
     assert "Ignored an invalid value for “Sort by”." in warnings(response)
 
 
-def test_an_ordering_parameter_is_not_a_thing_and_leaks_nothing(signed_in, trio):
+def test_an_ordering_parameter_is_not_a_thing_and_leaks_nothing(as_alice, trio):
     carol_hash = User.objects.get(email="carol@customer.test").password
 
-    response = signed_in.get("/scp/?ordering=requester__password&o=-requester__password")
+    response = as_alice.get("/scp/?ordering=requester__password&o=-requester__password")
 
     assert response.status_code == 200
     assert [t.subject for t in response.context["page"].object_list] == ["Bravo", "Charlie", "Alpha"]
@@ -301,8 +295,8 @@ def test_an_ordering_parameter_is_not_a_thing_and_leaks_nothing(signed_in, trio)
         "subject__icontains=Alpha",
     ],
 )
-def test_field_paths_as_parameters_are_ignored_with_a_warning(signed_in, trio, query):
-    response = signed_in.get(f"/scp/?{query}")
+def test_field_paths_as_parameters_are_ignored_with_a_warning(as_alice, trio, query):
+    response = as_alice.get(f"/scp/?{query}")
 
     assert len(response.context["page"].object_list) == 3
     assert any(message.startswith("Ignored the unknown parameter") for message in warnings(response))
@@ -320,16 +314,16 @@ def test_field_paths_as_parameters_are_ignored_with_a_warning(signed_in, trio, q
         ("sort=-password", "Sort by"),
     ],
 )
-def test_invalid_filter_values_are_ignored_with_a_warning(signed_in, trio, query, label):
-    response = signed_in.get(f"/scp/?{query}")
+def test_invalid_filter_values_are_ignored_with_a_warning(as_alice, trio, query, label):
+    response = as_alice.get(f"/scp/?{query}")
 
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 3
     assert f"Ignored an invalid value for “{label}”." in warnings(response)
 
 
-def test_a_clean_query_string_brings_no_warning(signed_in, trio):
-    response = signed_in.get("/scp/?q=a&priority=4&sort=number&page=1&created_after=2020-01-01")
+def test_a_clean_query_string_brings_no_warning(as_alice, trio):
+    response = as_alice.get("/scp/?q=a&priority=4&sort=number&page=1&created_after=2020-01-01")
 
     assert warnings(response) == []
 

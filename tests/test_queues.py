@@ -12,18 +12,12 @@ from django.utils import timezone
 
 from helpdesk.accounts.models import Department, Organization, Team, User
 from tasks.services import create_task
-from tests.conftest import make_agent
+from tests.conftest import make_agent, signed_in
 from tickets import services
 from tickets.models import Priority, Ticket
 from tickets.queues import QUEUES, queue_counts, queues_for
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 ALL_QUEUES = list(QUEUES)
-
-
-def login(client, person) -> None:
-    """Sign in a User, or an Agent's user."""
-    client.force_login(getattr(person, "user", person), backend=MODEL_BACKEND)
 
 
 def url(slug: str) -> str:
@@ -90,47 +84,47 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db, slug):
 
 @pytest.mark.parametrize("slug", ALL_QUEUES)
 def test_customers_are_refused(client, carol, slug):
-    login(client, carol)
+    signed_in(client, carol)
 
     assert client.get(url(slug)).status_code == 403
 
 
 @pytest.mark.parametrize("slug", [slug for slug in ALL_QUEUES if slug != "others"])
 def test_agents_open_every_queue(client, alice, slug):
-    login(client, alice)
+    signed_in(client, alice)
 
     assert client.get(url(slug)).status_code == 200
 
 
 def test_an_unknown_queue_is_404(client, alice):
-    login(client, alice)
+    signed_in(client, alice)
 
     assert client.get("/scp/queues/everything/").status_code == 404
 
 
 def test_assigned_to_others_is_404_for_agents_who_manage_no_department(client, alice):
-    login(client, alice)
+    signed_in(client, alice)
 
     assert client.get("/scp/queues/others/").status_code == 404
     assert "/scp/queues/others/" not in client.get("/scp/").text
 
 
 def test_department_managers_get_assigned_to_others(client, manager):
-    login(client, manager)
+    signed_in(client, manager)
 
     assert client.get("/scp/queues/others/").status_code == 200
     assert "/scp/queues/others/" in client.get("/scp/").text
 
 
 def test_superusers_get_assigned_to_others(client, admin_user):
-    login(client, admin_user)
+    signed_in(client, admin_user)
 
     assert client.get("/scp/queues/others/").status_code == 200
 
 
 @pytest.mark.parametrize("slug", ALL_QUEUES)
 def test_queues_refuse_post(client, admin_user, slug):
-    login(client, admin_user)
+    signed_in(client, admin_user)
 
     assert client.post(url(slug)).status_code == 405
 
@@ -151,7 +145,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("slug", ALL_QUEUES)
 def test_each_queue_holds_its_support_tickets_and_never_billing_ones_for_alice(client, manager, board, slug):
-    login(client, manager)
+    signed_in(client, manager)
 
     shown = {ticket.subject for ticket in client.get(url(slug)).context["page"].object_list}
 
@@ -160,7 +154,7 @@ def test_each_queue_holds_its_support_tickets_and_never_billing_ones_for_alice(c
 
 @pytest.mark.parametrize("slug", [slug for slug in ALL_QUEUES if slug not in ("mine", "others")])
 def test_bob_sees_only_billing_tickets_in_every_queue(client, bob, board, slug):
-    login(client, bob)
+    signed_in(client, bob)
 
     shown = {ticket.subject for ticket in client.get(url(slug)).context["page"].object_list}
 
@@ -170,7 +164,7 @@ def test_bob_sees_only_billing_tickets_in_every_queue(client, bob, board, slug):
 def test_a_ticket_assigned_to_alice_outside_her_departments_shows_in_her_queues(client, alice, board):
     # As after alice lost her Billing role while keeping the ticket.
     Ticket.objects.filter(pk=board["Billing unassigned"].pk).update(assignee=alice)
-    login(client, alice)
+    signed_in(client, alice)
 
     assert "Billing unassigned" in subjects(client, "mine")
     assert "Billing unassigned" in subjects(client, "open")
@@ -182,7 +176,7 @@ def test_a_ticket_assigned_to_alices_team_is_in_her_tickets(client, alice, admin
     team.members.add(alice)
     ticket = make_ticket(carol, billing, "Team work")
     services.assign(ticket=ticket, actor=admin_user, team=team)
-    login(client, alice)
+    signed_in(client, alice)
 
     mine = {t.subject for t in client.get(url("mine")).context["page"].object_list}
     unassigned = {t.subject for t in client.get(url("unassigned")).context["page"].object_list}
@@ -192,7 +186,7 @@ def test_a_ticket_assigned_to_alices_team_is_in_her_tickets(client, alice, admin
 
 
 def test_superuser_sees_every_department(client, admin_user, board):
-    login(client, admin_user)
+    signed_in(client, admin_user)
 
     shown = {t.subject for t in client.get("/scp/").context["page"].object_list}
 
@@ -201,7 +195,7 @@ def test_superuser_sees_every_department(client, admin_user, board):
 
 def test_a_task_assignee_without_department_access_does_not_see_the_parent_ticket(client, alice, bob, ticket, board):
     create_task(actor=alice.user, title="Check the invoice", ticket=ticket, assignee=bob)
-    login(client, bob)
+    signed_in(client, bob)
 
     for slug in [slug for slug in ALL_QUEUES if slug != "others"]:
         response = client.get(url(slug))
@@ -214,7 +208,7 @@ def test_a_task_assignee_without_department_access_does_not_see_the_parent_ticke
 
 
 def test_assigning_moves_a_ticket_from_unassigned_to_the_assignees_tickets(client, alice, admin_user, ticket):
-    login(client, alice)
+    signed_in(client, alice)
     assert "Printer on fire" in subjects(client, "unassigned")
     assert "Printer on fire" not in subjects(client, "mine")
 
@@ -225,7 +219,7 @@ def test_assigning_moves_a_ticket_from_unassigned_to_the_assignees_tickets(clien
 
 
 def test_a_reply_moves_a_ticket_to_answered_and_a_customer_message_moves_it_back(client, alice, carol, ticket):
-    login(client, alice)
+    signed_in(client, alice)
 
     services.post_reply(ticket=ticket, actor=alice.user, body="On it.")
     assert "Printer on fire" in subjects(client, "answered")
@@ -235,7 +229,7 @@ def test_a_reply_moves_a_ticket_to_answered_and_a_customer_message_moves_it_back
 
 
 def test_closing_moves_a_ticket_from_open_to_closed_and_reopening_back(client, alice, ticket):
-    login(client, alice)
+    signed_in(client, alice)
 
     services.close(ticket=ticket, actor=alice.user)
     assert "Printer on fire" not in subjects(client, "open")
@@ -248,7 +242,7 @@ def test_closing_moves_a_ticket_from_open_to_closed_and_reopening_back(client, a
 
 def test_the_overdue_sweep_moves_a_ticket_into_overdue(client, alice, ticket):
     Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    login(client, alice)
+    signed_in(client, alice)
     assert "Printer on fire" not in subjects(client, "overdue")
 
     services.mark_overdue()
@@ -257,7 +251,7 @@ def test_the_overdue_sweep_moves_a_ticket_into_overdue(client, alice, ticket):
 
 
 def test_transferring_away_takes_a_ticket_out_of_alices_queues(client, alice, admin_user, ticket, billing):
-    login(client, alice)
+    signed_in(client, alice)
 
     services.transfer(ticket=ticket, actor=admin_user, department=billing)
 
@@ -268,7 +262,7 @@ def test_transferring_away_takes_a_ticket_out_of_alices_queues(client, alice, ad
 
 
 def test_menu_counts_match_each_queue(client, manager, board):
-    login(client, manager)
+    signed_in(client, manager)
 
     response = client.get("/scp/")
 
@@ -290,7 +284,7 @@ def test_menu_counts_take_one_query_on_tickets_whatever_the_number_of_queues(man
 
 
 def test_menu_lists_queues_in_order_with_their_labels(client, alice):
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -308,7 +302,7 @@ def test_a_row_shows_every_column(client, alice, admin_user, carol, support):
     carol.save(update_fields=["organization"])
     ticket = make_ticket(carol, support, "Printer on fire", priority=Priority.URGENT)
     services.assign(ticket=ticket, actor=admin_user, agent=alice)
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -322,7 +316,7 @@ def test_a_row_shows_every_column(client, alice, admin_user, carol, support):
 def test_each_priority_gets_its_own_badge_class(client, alice, carol, support):
     for priority in Priority:
         make_ticket(carol, support, f"Priority {priority.label}", priority=priority)
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -332,7 +326,7 @@ def test_each_priority_gets_its_own_badge_class(client, alice, carol, support):
 
 def test_an_unread_ticket_has_a_bold_subject_and_an_unread_badge(client, alice, carol, ticket):
     services.post_message(ticket=ticket, author=carol, body="Now the scanner too.")
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -342,7 +336,7 @@ def test_an_unread_ticket_has_a_bold_subject_and_an_unread_badge(client, alice, 
 
 def test_a_seen_ticket_is_no_longer_bold_nor_badged(client, alice, ticket):
     services.mark_seen(ticket=ticket, actor=alice.user)
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -352,7 +346,7 @@ def test_a_seen_ticket_is_no_longer_bold_nor_badged(client, alice, ticket):
 
 def test_hovering_a_row_shows_priority_and_the_latest_entry_even_an_internal_note(client, alice, ticket):
     services.post_note(ticket=ticket, actor=alice.user, body="Called the customer: " + "x" * 300)
-    login(client, alice)
+    signed_in(client, alice)
 
     response = client.get("/scp/")
 
@@ -365,7 +359,7 @@ def test_hovering_a_row_shows_priority_and_the_latest_entry_even_an_internal_not
 
 
 def test_rows_link_to_the_ticket_page(client, alice, ticket):
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -377,7 +371,7 @@ def test_newest_activity_comes_first(client, alice, carol, support):
     now = timezone.now()
     make_ticket(carol, support, "Old news", last_activity_at=now - timedelta(days=2))
     make_ticket(carol, support, "Hot off the press", last_activity_at=now)
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -385,7 +379,7 @@ def test_newest_activity_comes_first(client, alice, carol, support):
 
 
 def test_an_empty_queue_says_so(client, alice):
-    login(client, alice)
+    signed_in(client, alice)
 
     response = client.get("/scp/")
 
@@ -394,7 +388,7 @@ def test_an_empty_queue_says_so(client, alice):
 
 
 def test_the_open_queue_is_titled_open_tickets(client, alice):
-    login(client, alice)
+    signed_in(client, alice)
 
     assert "Open tickets" in client.get("/scp/").text
 
@@ -407,7 +401,7 @@ def test_a_queue_is_paginated_by_the_agent_page_size(client, alice, carol, suppo
     alice.save(update_fields=["page_size"])
     for n in range(7):
         make_ticket(carol, support, f"Ticket {n}")
-    login(client, alice)
+    signed_in(client, alice)
 
     first = client.get("/scp/")
     second = client.get("/scp/?page=2")
@@ -420,7 +414,7 @@ def test_a_queue_is_paginated_by_the_agent_page_size(client, alice, carol, suppo
 def test_superuser_without_agent_profile_gets_25_per_page(client, admin_user, carol, support):
     for n in range(26):
         make_ticket(carol, support, f"Ticket {n}")
-    login(client, admin_user)
+    signed_in(client, admin_user)
 
     page = client.get("/scp/").context["page"]
 
@@ -429,7 +423,7 @@ def test_superuser_without_agent_profile_gets_25_per_page(client, admin_user, ca
 
 
 def test_a_page_number_out_of_range_shows_the_last_page(client, alice, ticket):
-    login(client, alice)
+    signed_in(client, alice)
 
     response = client.get("/scp/?page=99")
 
@@ -461,7 +455,7 @@ def test_queue_page_query_count_is_the_same_for_3_and_30_tickets(
     carol.save(update_fields=["organization"])
     alice.page_size = 50
     alice.save(update_fields=["page_size"])
-    login(client, alice)
+    signed_in(client, alice)
 
     fill(support, [carol, dave], alice, admin_user, 0, 3)
     with django_assert_max_num_queries(QUERY_BOUND):
@@ -477,7 +471,7 @@ def test_queue_page_query_count_is_the_same_for_page_size_5_and_50(
     client, alice, admin_user, carol, dave, support, django_assert_max_num_queries
 ):
     fill(support, [carol, dave], alice, admin_user, 0, 60)
-    login(client, alice)
+    signed_in(client, alice)
 
     alice.page_size = 5
     alice.save(update_fields=["page_size"])
@@ -494,7 +488,7 @@ def test_queue_page_query_count_is_the_same_for_page_size_5_and_50(
 def test_superuser_queue_query_count_is_the_same_for_3_and_30_tickets(
     client, admin_user, alice, carol, support, django_assert_max_num_queries
 ):
-    login(client, admin_user)
+    signed_in(client, admin_user)
     fill(support, [carol], alice, admin_user, 0, 3)
     with django_assert_max_num_queries(QUERY_BOUND):
         with_3 = queries_for(client, "/scp/queues/others/")

@@ -7,16 +7,11 @@ from django.contrib.messages import get_messages
 from django.http import QueryDict
 
 from helpdesk.accounts.models import Agent, Department, User
-from tests.conftest import make_agent
+from tests.conftest import make_agent, signed_in
 from tickets import services
 from tickets.models import Priority, SavedSearch, Ticket
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 CREATE = "/scp/searches/new"
-
-
-def login(client, person) -> None:
-    client.force_login(getattr(person, "user", person), backend=MODEL_BACKEND)
 
 
 def make_ticket(requester: User, department: Department, subject: str, priority: int = Priority.NORMAL) -> Ticket:
@@ -64,7 +59,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, alice):
 
 def test_customers_are_refused(client, carol, alice):
     search = save(alice, "Urgent", "priority=4", shared=True)
-    login(client, carol)
+    signed_in(client, carol)
 
     assert client.get(f"/scp/searches/{search.pk}/").status_code == 403
     assert client.post(CREATE, {"name": "x", "query": ""}).status_code == 403
@@ -73,14 +68,14 @@ def test_customers_are_refused(client, carol, alice):
 
 def test_another_agents_private_search_is_404(client, alice, bob):
     search = save(alice, "Mine only", "priority=4")
-    login(client, bob)
+    signed_in(client, bob)
 
     assert client.get(f"/scp/searches/{search.pk}/").status_code == 404
 
 
 def test_another_agents_search_cannot_be_deleted_even_when_shared(client, alice, bob):
     search = save(alice, "Urgent", "priority=4", shared=True)
-    login(client, bob)
+    signed_in(client, bob)
 
     assert client.post(f"/scp/searches/{search.pk}/delete").status_code == 404
     assert SavedSearch.objects.filter(pk=search.pk).exists()
@@ -88,7 +83,7 @@ def test_another_agents_search_cannot_be_deleted_even_when_shared(client, alice,
 
 def test_opening_and_deleting_are_get_and_post_only(client, alice):
     search = save(alice, "Urgent", "priority=4")
-    login(client, alice)
+    signed_in(client, alice)
 
     assert client.post(f"/scp/searches/{search.pk}/").status_code == 405
     assert client.get(f"/scp/searches/{search.pk}/delete").status_code == 405
@@ -99,7 +94,7 @@ def test_opening_and_deleting_are_get_and_post_only(client, alice):
 
 
 def test_a_filtered_queue_offers_to_save_the_search(client, alice, tickets):
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/queues/unassigned/?priority=4&page=1").text
 
@@ -108,13 +103,13 @@ def test_a_filtered_queue_offers_to_save_the_search(client, alice, tickets):
 
 
 def test_an_unfiltered_queue_does_not_offer_it(client, alice, tickets):
-    login(client, alice)
+    signed_in(client, alice)
 
     assert "Save this search" not in client.get("/scp/?sort=number").text
 
 
 def test_saving_stores_only_the_allow_listed_filters_and_the_queue(client, alice, tickets):
-    login(client, alice)
+    signed_in(client, alice)
 
     response = client.post(
         CREATE,
@@ -130,7 +125,7 @@ def test_saving_stores_only_the_allow_listed_filters_and_the_queue(client, alice
 
 
 def test_an_unknown_queue_is_dropped_from_a_saved_query(client, alice):
-    login(client, alice)
+    signed_in(client, alice)
 
     client.post(CREATE, {"name": "Odd", "query": "queue=everything&priority=4"})
 
@@ -138,7 +133,7 @@ def test_an_unknown_queue_is_dropped_from_a_saved_query(client, alice):
 
 
 def test_saving_a_shared_search(client, alice):
-    login(client, alice)
+    signed_in(client, alice)
 
     client.post(CREATE, {"name": "Team view", "query": "priority=4", "is_shared": "on"})
 
@@ -148,7 +143,7 @@ def test_saving_a_shared_search(client, alice):
 def test_a_name_is_required_and_unique_per_agent(client, alice, bob):
     save(alice, "Urgent", "priority=4")
     save(bob, "Mine", "priority=4")
-    login(client, alice)
+    signed_in(client, alice)
 
     blank = client.post(CREATE, {"name": "", "query": "priority=4", "next": "/scp/?priority=4"})
     twice = client.post(CREATE, {"name": "urgent", "query": "priority=3"})
@@ -162,7 +157,7 @@ def test_a_name_is_required_and_unique_per_agent(client, alice, bob):
 
 
 def test_a_superuser_without_an_agent_profile_cannot_save(client, admin_user):
-    login(client, admin_user)
+    signed_in(client, admin_user)
 
     response = client.post(CREATE, {"name": "Mine", "query": "priority=4"})
 
@@ -177,7 +172,7 @@ def test_the_menu_lists_my_searches_and_shared_ones_but_not_others_private_ones(
     save(alice, "My urgent", "priority=4")
     save(bob, "Bob shares", "priority=3", shared=True)
     save(bob, "Bob keeps", "priority=2")
-    login(client, alice)
+    signed_in(client, alice)
 
     text = client.get("/scp/").text
 
@@ -189,7 +184,7 @@ def test_the_menu_lists_my_searches_and_shared_ones_but_not_others_private_ones(
 
 def test_opening_a_search_applies_its_filters(client, alice, tickets):
     search = save(alice, "Urgent", "priority=4")
-    login(client, alice)
+    signed_in(client, alice)
 
     response = client.get(f"/scp/searches/{search.pk}/")
 
@@ -203,7 +198,7 @@ def test_opening_a_search_applies_its_queue(client, alice, admin_user, tickets):
     services.close(ticket=tickets["urgent support"], actor=admin_user)
     closed = save(alice, "Closed urgent", "priority=4&queue=closed")
     open_ = save(alice, "Open urgent", "priority=4&queue=open")
-    login(client, alice)
+    signed_in(client, alice)
 
     assert subjects(client.get(f"/scp/searches/{closed.pk}/")) == {"Server down"}
     assert subjects(client.get(f"/scp/searches/{open_.pk}/")) == set()
@@ -211,7 +206,7 @@ def test_opening_a_search_applies_its_queue(client, alice, admin_user, tickets):
 
 def test_the_pages_own_parameters_refine_a_saved_search(client, alice, tickets):
     search = save(alice, "Support", "q=o")
-    login(client, alice)
+    signed_in(client, alice)
 
     assert subjects(client.get(f"/scp/searches/{search.pk}/")) == {"Server down", "Mouse squeaks"}
     assert subjects(client.get(f"/scp/searches/{search.pk}/?priority=4")) == {"Server down"}
@@ -220,9 +215,9 @@ def test_the_pages_own_parameters_refine_a_saved_search(client, alice, tickets):
 def test_a_shared_search_shows_each_agent_only_the_tickets_they_may_see(client, alice, bob, tickets):
     search = save(alice, "All urgent", "priority=4", shared=True)
 
-    login(client, alice)
+    signed_in(client, alice)
     assert subjects(client.get(f"/scp/searches/{search.pk}/")) == {"Server down"}
-    login(client, bob)
+    signed_in(client, bob)
     response = client.get(f"/scp/searches/{search.pk}/")
     assert subjects(response) == {"Double charge"}
     assert "Shared by Alice Agent" in response.text
@@ -231,7 +226,7 @@ def test_a_shared_search_shows_each_agent_only_the_tickets_they_may_see(client, 
 
 def test_a_superuser_without_an_agent_profile_sees_shared_searches(client, admin_user, alice, tickets):
     search = save(alice, "All urgent", "priority=4", shared=True)
-    login(client, admin_user)
+    signed_in(client, admin_user)
 
     response = client.get(f"/scp/searches/{search.pk}/")
 
@@ -240,7 +235,7 @@ def test_a_superuser_without_an_agent_profile_sees_shared_searches(client, admin
 
 def test_a_stored_query_that_went_bad_is_ignored_with_a_warning(client, alice, tickets):
     search = save(alice, "Old", "priority=9")
-    login(client, alice)
+    signed_in(client, alice)
 
     response = client.get(f"/scp/searches/{search.pk}/")
 
@@ -256,9 +251,9 @@ def test_a_search_in_the_managers_queue_shows_nothing_to_a_non_manager(client, a
     search = save(alice, "Others", "queue=others", shared=True)
     bea = make_agent("bea@example.com", "Bea", support, role=agent_role)
 
-    login(client, alice)
+    signed_in(client, alice)
     assert subjects(client.get(f"/scp/searches/{search.pk}/")) == {"Server down"}
-    login(client, bea)
+    signed_in(client, bea)
     assert subjects(client.get(f"/scp/searches/{search.pk}/")) == set()
 
 
@@ -267,7 +262,7 @@ def test_a_search_in_the_managers_queue_shows_nothing_to_a_non_manager(client, a
 
 def test_an_agent_deletes_their_own_search(client, alice):
     search = save(alice, "Urgent", "priority=4")
-    login(client, alice)
+    signed_in(client, alice)
 
     page = client.get(f"/scp/searches/{search.pk}/")
     response = client.post(f"/scp/searches/{search.pk}/delete")

@@ -12,9 +12,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from helpdesk.middleware import SESSION_STARTED_KEY
-from tests.conftest import PASSWORD
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+from tests.conftest import PASSWORD, signed_in
 
 
 def directive(policy: str, name: str) -> list[str]:
@@ -41,7 +39,7 @@ def html_responses(client, alice, settings):
     TOTPDevice.objects.create(user=alice.user, name="Phone", confirmed=True)
     responses["code step"] = client.get(reverse("scp:verify"))
 
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
     session = client.session
     session["otp_device_id"] = TOTPDevice.objects.get().persistent_id
     session.save()
@@ -87,7 +85,7 @@ def test_every_html_response_forbids_framing(html_responses):
 
 
 def test_absolute_session_expiry_logs_out_an_old_session(client, alice, settings):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
     session = client.session
     session[SESSION_STARTED_KEY] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 60
     session.save()
@@ -100,7 +98,7 @@ def test_absolute_session_expiry_logs_out_an_old_session(client, alice, settings
 
 
 def test_a_session_younger_than_the_absolute_limit_is_kept(client, alice, settings):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
     session = client.session
     session[SESSION_STARTED_KEY] = time.time() - settings.SESSION_ABSOLUTE_SECONDS + 60
     session.save()
@@ -109,7 +107,7 @@ def test_a_session_younger_than_the_absolute_limit_is_kept(client, alice, settin
 
 
 def test_a_new_session_gets_its_start_time_recorded(client, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     client.get(reverse("scp:tickets"))
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+from tests.conftest import PASSWORD, signed_in
 
 
 def sign_in(client, email: str, password: str = PASSWORD, *, follow: bool = False, **data: str):
@@ -115,13 +113,13 @@ def test_staff_page_redirects_anonymous_to_login(client, db):
 
 
 def test_customer_cannot_reach_the_staff_panel(client, carol):
-    client.force_login(carol, backend=MODEL_BACKEND)
+    signed_in(client, carol)
 
     assert client.get("/scp/").status_code == 403
 
 
 def test_signed_in_agent_visiting_login_goes_to_the_ticket_list(client, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     response = client.get("/scp/login")
 
@@ -130,7 +128,7 @@ def test_signed_in_agent_visiting_login_goes_to_the_ticket_list(client, alice):
 
 
 def test_logout_by_get_is_refused(client, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     response = client.get(reverse("scp:logout"))
 
@@ -139,7 +137,7 @@ def test_logout_by_get_is_refused(client, alice):
 
 
 def test_logout_by_post_signs_out(client, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     response = client.post(reverse("scp:logout"), follow=True)
 
@@ -150,7 +148,7 @@ def test_logout_by_post_signs_out(client, alice):
 
 
 def test_staff_panel_shows_the_agent_and_a_sign_out_form(client, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     response = client.get("/scp/")
 

@@ -15,12 +15,11 @@ from django.utils import translation
 
 from helpdesk.accounts.models import Role, Team, User
 from tasks.services import create_task
-from tests.conftest import make_agent
+from tests.conftest import make_agent, signed_in
 from tickets.models import Priority, State, Status, Ticket, TicketEvent, TicketType
 from tickets.services import add_collaborator, assign, link_tickets, open_ticket, post_note, post_reply
 from tickets.ticket_context import action_context, ticket_for_page
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 Kind = TicketEvent.Kind
 
 # Every POST action of the panel, with a body that passes its form (the matrix never gets that far).
@@ -51,11 +50,6 @@ def page_of(ticket: Ticket) -> str:
 
 def said(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def signed_in(client, user: User):
-    client.force_login(user, backend=MODEL_BACKEND)
-    return client
 
 
 def events(ticket: Ticket, kind: str) -> list[TicketEvent]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from helpdesk.accounts.models import Role, Team
-from tests.conftest import make_agent
+from tests.conftest import make_agent, signed_in
 from tickets.activity import activity_lines, describe
 from tickets.models import HelpTopic, Priority, Status, Ticket, TicketEvent, TicketType
 from tickets.services import (
@@ -34,7 +34,6 @@ from tickets.services import (
     unlink_tickets,
 )
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 Kind = TicketEvent.Kind
 
 
@@ -248,11 +247,11 @@ def test_activity_page_permission_matrix(client, ticket, carol, bob, alice):
     page = reverse("scp:ticket_activity", args=[ticket.number])
 
     assert client.get(page)["Location"].startswith(reverse("scp:login"))
-    client.force_login(carol, backend=MODEL_BACKEND)
+    signed_in(client, carol)
     assert client.get(page).status_code == 403
-    client.force_login(bob.user, backend=MODEL_BACKEND)
+    signed_in(client, bob.user)
     assert client.get(page).status_code == 404
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
     assert client.get(page).status_code == 200
     assert client.post(page).status_code == 405
     assert client.get(reverse("scp:ticket_activity", args=["999999999"])).status_code == 404
@@ -261,7 +260,7 @@ def test_activity_page_permission_matrix(client, ticket, carol, bob, alice):
 def test_activity_page_lists_the_events_in_order_with_who_did_what(client, ticket, alice):
     set_priority(ticket=ticket, actor=alice.user, priority=Priority.HIGH)
     assign(ticket=ticket, actor=alice.user, agent=alice)
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     text = client.get(reverse("scp:ticket_activity", args=[ticket.number])).text
 
@@ -276,7 +275,7 @@ def test_activity_page_lists_the_events_in_order_with_who_did_what(client, ticke
 
 
 def test_htmx_gets_the_list_alone(client, ticket, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     response = client.get(reverse("scp:ticket_activity", args=[ticket.number]), headers={"HX-Request": "true"})
 
@@ -285,7 +284,7 @@ def test_htmx_gets_the_list_alone(client, ticket, alice):
 
 
 def test_activity_page_runs_a_fixed_number_of_queries(client, ticket, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
     page = reverse("scp:ticket_activity", args=[ticket.number])
 
     def count() -> int:

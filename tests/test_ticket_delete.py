@@ -10,11 +10,9 @@ from django.urls import reverse
 from helpdesk.accounts.models import Notification, Role
 from tasks.models import Task
 from tasks.services import create_task
-from tests.conftest import make_agent
+from tests.conftest import make_agent, signed_in
 from tickets.models import Attachment, ThreadEntry, Ticket, TicketEvent
 from tickets.services import NewAttachment, NotAllowed, delete_ticket, merge, open_ticket, post_note
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def delete_url(ticket: Ticket | str) -> str:
@@ -23,7 +21,7 @@ def delete_url(ticket: Ticket | str) -> str:
 
 @pytest.fixture
 def as_admin(client, admin_user):
-    client.force_login(admin_user, backend=MODEL_BACKEND)
+    signed_in(client, admin_user)
     return client
 
 
@@ -33,20 +31,20 @@ def test_anonymous_is_sent_to_sign_in(client, ticket):
 
 
 def test_customer_is_forbidden(client, ticket, carol):
-    client.force_login(carol, backend=MODEL_BACKEND)
+    signed_in(client, carol)
 
     assert client.get(delete_url(ticket)).status_code == 403
     assert client.post(delete_url(ticket)).status_code == 403
 
 
 def test_agent_of_another_department_gets_404(client, ticket, bob):
-    client.force_login(bob.user, backend=MODEL_BACKEND)
+    signed_in(client, bob.user)
 
     assert client.post(delete_url(ticket)).status_code == 404
 
 
 def test_agent_who_sees_the_ticket_is_still_forbidden(client, ticket, alice):
-    client.force_login(alice.user, backend=MODEL_BACKEND)
+    signed_in(client, alice.user)
 
     assert client.get(delete_url(ticket)).status_code == 403
     assert client.post(delete_url(ticket)).status_code == 403
@@ -55,7 +53,7 @@ def test_agent_who_sees_the_ticket_is_still_forbidden(client, ticket, alice):
 
 def test_a_manager_with_every_permission_is_forbidden_too(client, ticket, support):
     boss = make_agent("boss@example.com", "Boss", support, role=Role.objects.create(name="All", can_merge=True))
-    client.force_login(boss.user, backend=MODEL_BACKEND)
+    signed_in(client, boss.user)
 
     assert client.post(delete_url(ticket)).status_code == 403
 

@@ -10,21 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from faq.models import CannedResponse
-from helpdesk.accounts.models import Agent, Organization, Team, User
+from helpdesk.accounts.models import Agent, Organization, Team
+from tests.conftest import signed_in
 from tickets import services
 from tickets.models import Activity, HelpTopic, Priority, SLAPlan, Source, ThreadEntry, Ticket, TicketEvent
 from tickets.services import NewAttachment
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def url(ticket: Ticket, query: str = "") -> str:
     return f"/scp/tickets/{ticket.number}/{query}"
-
-
-def sign_in(client, user: User) -> None:
-    client.force_login(user, backend=MODEL_BACKEND)
 
 
 def add_entries(ticket: Ticket, alice: Agent, count: int, *, files: int = 1) -> None:
@@ -44,19 +40,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ticket):
 
 
 def test_customers_get_403_even_on_their_own_ticket(client, carol, ticket):
-    sign_in(client, carol)
+    signed_in(client, carol)
 
     assert client.get(url(ticket)).status_code == 403
 
 
 def test_an_agent_of_another_department_gets_404(client, bob, ticket):
-    sign_in(client, bob.user)
+    signed_in(client, bob.user)
 
     assert client.get(url(ticket)).status_code == 404
 
 
 def test_an_agent_of_the_department_sees_the_ticket(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(url(ticket))
 
@@ -65,19 +61,19 @@ def test_an_agent_of_the_department_sees_the_ticket(client, alice, ticket):
 
 
 def test_an_admin_sees_every_ticket(client, admin_user, billing_ticket):
-    sign_in(client, admin_user)
+    signed_in(client, admin_user)
 
     assert client.get(url(billing_ticket)).status_code == 200
 
 
 def test_an_unknown_number_is_404(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get("/scp/tickets/999999999/").status_code == 404
 
 
 def test_the_page_only_answers_get(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.post(url(ticket)).status_code == 405
 
@@ -105,7 +101,7 @@ def test_the_header_shows_the_ticket_facts(client, alice, carol, dave, support, 
     )
     ticket.collaborators.add(dave)
     ticket.followers.add(alice.user)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -126,7 +122,7 @@ def test_the_header_lists_the_requesters_other_open_tickets_the_agent_may_see(cl
     services.open_ticket(requester=carol, subject="Hidden billing issue", body="x", department=billing)
     closed = services.open_ticket(requester=carol, subject="Old closed issue", body="x", department=support)
     services.close(ticket=closed, actor=alice.user)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(here)).text
 
@@ -144,7 +140,7 @@ def test_the_thread_shows_messages_responses_and_notes_in_order(client, alice, c
     services.post_reply(ticket=ticket, actor=alice.user, body="Unplug it now.")
     services.post_note(ticket=ticket, actor=alice.user, body="Fire brigade called.")
     services.post_message(ticket=ticket, author=carol, body="Done, thanks.")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -154,7 +150,7 @@ def test_the_thread_shows_messages_responses_and_notes_in_order(client, alice, c
 
 def test_internal_notes_are_marked_internal(client, alice, ticket):
     note = services.post_note(ticket=ticket, actor=alice.user, body="Customer is a VIP.")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -165,7 +161,7 @@ def test_internal_notes_are_marked_internal(client, alice, ticket):
 
 def test_each_entry_shows_its_author_and_absolute_and_relative_time(client, alice, ticket):
     services.post_reply(ticket=ticket, actor=alice.user, body="On my way.")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -186,7 +182,7 @@ def test_attachments_link_to_the_checked_download_and_images_preview_inline(clie
         ],
     )
     photo, report = entry.attachments.order_by("id")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -205,7 +201,7 @@ def test_cid_images_in_a_body_point_at_the_entrys_attachment(client, alice, caro
         attachments=[NewAttachment(name="shot.png", content=PNG, content_type="image/png", content_id="<shot1@mail>")],
     )
     shot = entry.attachments.get()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -216,7 +212,7 @@ def test_cid_images_in_a_body_point_at_the_entrys_attachment(client, alice, caro
 def test_bodies_are_shown_as_sanitised_html(client, alice, carol, ticket):
     services.post_message(ticket=ticket, author=carol, body="<b>bold</b><script>alert(1)</script>", is_html=True)
     services.post_message(ticket=ticket, author=carol, body="1 < 2 & <i>not html</i>")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -227,7 +223,7 @@ def test_bodies_are_shown_as_sanitised_html(client, alice, carol, ticket):
 
 def test_a_long_thread_shows_its_two_ends_and_a_link_to_the_rest(client, alice, ticket):
     add_entries(ticket, alice, 129, files=0)  # 130 entries with the first message
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -243,7 +239,7 @@ def test_a_long_thread_shows_its_two_ends_and_a_link_to_the_rest(client, alice, 
 
 def test_the_whole_long_thread_shows_on_request(client, alice, ticket):
     add_entries(ticket, alice, 129, files=0)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket, "?all=1")).text
 
@@ -253,7 +249,7 @@ def test_the_whole_long_thread_shows_on_request(client, alice, ticket):
 
 def test_the_query_count_does_not_grow_with_the_thread(client, alice, ticket):
     add_entries(ticket, alice, 2)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     client.get(url(ticket))  # warm the session and content types
     with CaptureQueriesContext(connection) as short:
         client.get(url(ticket))
@@ -268,7 +264,7 @@ def test_the_query_count_does_not_grow_with_the_thread(client, alice, ticket):
 
 def test_the_query_count_stays_bounded_for_a_long_thread(client, alice, ticket, django_assert_max_num_queries):
     add_entries(ticket, alice, 150)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     client.get(url(ticket))
 
     with django_assert_max_num_queries(35):
@@ -281,7 +277,7 @@ def test_the_query_count_stays_bounded_for_a_long_thread(client, alice, ticket, 
 def test_opening_the_ticket_marks_its_customer_messages_read(client, alice, ticket):
     assert ticket.unread_count == 1
     events = TicketEvent.objects.count()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     client.get(url(ticket))
 
@@ -300,7 +296,7 @@ def test_opening_the_ticket_calls_mark_seen_for_the_agent(client, alice, ticket,
         return real(**kwargs)
 
     monkeypatch.setattr(services, "mark_seen", spy)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     client.get(url(ticket))
 
@@ -308,7 +304,7 @@ def test_opening_the_ticket_calls_mark_seen_for_the_agent(client, alice, ticket,
 
 
 def test_a_ticket_already_seen_is_not_locked_again(client, alice, ticket, monkeypatch):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     client.get(url(ticket))
     monkeypatch.setattr(services, "mark_seen", lambda **kw: pytest.fail("mark_seen called again"))
 
@@ -321,7 +317,7 @@ def test_a_ticket_already_seen_is_not_locked_again(client, alice, ticket, monkey
 def test_the_reply_box_defaults_to_the_agents_preferred_reply_type(client, alice, ticket):
     alice.default_reply_type = Agent.ReplyType.INTERNAL
     alice.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -332,7 +328,7 @@ def test_the_reply_box_defaults_to_the_agents_preferred_reply_type(client, alice
 def test_the_reply_box_carries_the_latest_customer_message(client, alice, carol, ticket):
     message = services.post_message(ticket=ticket, author=carol, body="More smoke.")
     services.post_reply(ticket=ticket, actor=alice.user, body="Noted.")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -344,7 +340,7 @@ def test_the_canned_picker_lists_active_global_and_department_responses(client, 
     CannedResponse.objects.create(title="Support hello", body="Hi", department=support)
     CannedResponse.objects.create(title="Billing hello", body="Hi", department=billing)
     CannedResponse.objects.create(title="Retired", body="Old", is_active=False)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -357,7 +353,7 @@ def test_the_canned_picker_lists_active_global_and_department_responses(client, 
 def test_an_agent_without_the_reply_permission_sees_no_reply_box(client, alice, agent_role, ticket):
     agent_role.can_reply = False
     agent_role.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -366,7 +362,7 @@ def test_an_agent_without_the_reply_permission_sees_no_reply_box(client, alice, 
 
 
 def test_the_page_includes_the_actions_panel_and_the_activity_tab(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -375,7 +371,7 @@ def test_the_page_includes_the_actions_panel_and_the_activity_tab(client, alice,
 
 
 def test_the_page_has_no_inline_script_or_style(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -385,7 +381,7 @@ def test_the_page_has_no_inline_script_or_style(client, alice, ticket):
 
 
 def test_the_first_entry_is_the_customers_message(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     first = ThreadEntry.objects.filter(ticket=ticket).first()
     assert first is not None
 
@@ -396,7 +392,7 @@ def test_the_first_entry_is_the_customers_message(client, alice, ticket):
 
 
 def test_the_cc_field_asks_the_people_search_for_suggestions(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     page = client.get(url(ticket)).text
 
@@ -405,7 +401,7 @@ def test_the_cc_field_asks_the_people_search_for_suggestions(client, alice, tick
 
 
 def test_an_admin_without_an_agent_profile_gets_a_public_reply_box(client, admin_user, ticket):
-    sign_in(client, admin_user)
+    signed_in(client, admin_user)
 
     page = client.get(url(ticket)).text
 
@@ -418,7 +414,7 @@ def test_a_merged_ticket_opens_read_only_pointing_at_its_target(client, alice, a
     target = services.open_ticket(requester=carol, subject="The main one", body="x", department=support)
     services.merge(ticket=ticket, into=target, actor=admin_user)
     Ticket.objects.filter(pk=ticket.pk).update(unread_count=1)  # even with a stale unread count
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = client.get(url(ticket))
 

@@ -6,19 +6,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from helpdesk.accounts.models import Notification, User
 from tasks.models import Task
+from tests.conftest import signed_in
 from tickets import services
 from tickets.models import Activity, State, Status, ThreadEntry, Ticket
 from tickets.thread import latest_message_id
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
 
 def reply_url(ticket: Ticket) -> str:
     return f"/scp/tickets/{ticket.number}/reply"
-
-
-def sign_in(client, user: User) -> None:
-    client.force_login(user, backend=MODEL_BACKEND)
 
 
 def send(client, ticket: Ticket, **fields):
@@ -48,21 +43,21 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ticket):
 
 
 def test_customers_get_403(client, carol, ticket):
-    sign_in(client, carol)
+    signed_in(client, carol)
 
     assert send(client, ticket).status_code == 403
     assert entries(ticket, "response") == []
 
 
 def test_an_agent_of_another_department_gets_404(client, bob, ticket):
-    sign_in(client, bob.user)
+    signed_in(client, bob.user)
 
     assert send(client, ticket).status_code == 404
     assert entries(ticket, "response") == []
 
 
 def test_an_agent_of_the_department_may_reply(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket)
 
@@ -71,14 +66,14 @@ def test_an_agent_of_the_department_may_reply(client, alice, ticket):
 
 
 def test_an_admin_may_reply_anywhere(client, admin_user, billing_ticket):
-    sign_in(client, admin_user)
+    signed_in(client, admin_user)
 
     assert send(client, billing_ticket).status_code == 302
     assert len(entries(billing_ticket, "response")) == 1
 
 
 def test_replying_needs_post(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     assert client.get(reply_url(ticket)).status_code == 405
 
@@ -86,7 +81,7 @@ def test_replying_needs_post(client, alice, ticket):
 def test_an_agent_whose_role_cannot_reply_is_refused_with_the_services_message(client, alice, agent_role, ticket):
     agent_role.can_reply = False
     agent_role.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, body="Let me try anyway.")
 
@@ -100,7 +95,7 @@ def test_an_agent_whose_role_cannot_reply_is_refused_with_the_services_message(c
 
 
 def test_a_public_reply_posts_a_response_and_goes_back_to_it(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, body="Unplug the printer.")
 
@@ -115,7 +110,7 @@ def test_a_public_reply_posts_a_response_and_goes_back_to_it(client, alice, tick
 
 
 def test_an_internal_note_posts_a_note_not_a_response(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, reply_type="internal", body="Customer sounds upset.")
 
@@ -131,7 +126,7 @@ def test_a_mention_in_a_note_notifies_that_agent(client, alice, support, agent_r
     from tests.conftest import make_agent
 
     bea = make_agent("bea@example.com", "Bea Second", support, role=agent_role)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, reply_type="internal", body="@bea can you look?")
 
@@ -139,7 +134,7 @@ def test_a_mention_in_a_note_notifies_that_agent(client, alice, support, agent_r
 
 
 def test_an_empty_reply_is_refused_with_a_form_error(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, body="   ")
 
@@ -149,7 +144,7 @@ def test_an_empty_reply_is_refused_with_a_form_error(client, alice, ticket):
 
 
 def test_an_unknown_reply_type_is_a_form_error(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, reply_type="shout")
 
@@ -161,7 +156,7 @@ def test_an_unknown_reply_type_is_a_form_error(client, alice, ticket):
 
 
 def test_the_status_is_unchanged_by_default(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, status="")
 
@@ -171,7 +166,7 @@ def test_the_status_is_unchanged_by_default(client, alice, ticket):
 
 def test_a_reply_can_set_the_status(client, alice, ticket):
     awaiting = Status.objects.get(name="Awaiting customer")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, status=awaiting.pk)
 
@@ -181,7 +176,7 @@ def test_a_reply_can_set_the_status(client, alice, ticket):
 
 
 def test_a_reply_can_close_the_ticket(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, status=Status.default_for(State.CLOSED).pk, body="Fixed, closing.")
 
@@ -191,7 +186,7 @@ def test_a_reply_can_close_the_ticket(client, alice, ticket):
 
 def test_a_note_can_set_the_status_too(client, alice, ticket):
     progress = Status.objects.get(name="In progress")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, reply_type="internal", body="Working on it.", status=progress.pk)
 
@@ -202,7 +197,7 @@ def test_a_note_can_set_the_status_too(client, alice, ticket):
 
 def test_a_refused_status_posts_nothing_and_keeps_the_draft(client, alice, ticket):
     Task.objects.create(title="Order toner", ticket=ticket, department=ticket.department)
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, status=Status.default_for(State.CLOSED).pk, body="Closing this now.")
 
@@ -221,7 +216,7 @@ def test_a_refused_status_posts_nothing_and_keeps_the_draft(client, alice, ticke
 def test_the_signature_is_appended_to_public_replies(client, alice, ticket):
     alice.signature = "Alice\nSupport team"
     alice.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, body="On it.")
 
@@ -232,7 +227,7 @@ def test_the_signature_is_appended_to_public_replies(client, alice, ticket):
 def test_the_signature_is_left_out_when_unticked(client, alice, ticket):
     alice.signature = "Alice"
     alice.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, body="On it.", append_signature="")
 
@@ -243,7 +238,7 @@ def test_the_signature_is_left_out_when_unticked(client, alice, ticket):
 def test_notes_never_get_the_signature(client, alice, ticket):
     alice.signature = "Alice"
     alice.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, reply_type="internal", body="Internal only.")
 
@@ -252,7 +247,7 @@ def test_notes_never_get_the_signature(client, alice, ticket):
 
 
 def test_the_signature_box_shows_only_when_the_agent_has_one(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     assert 'name="append_signature"' not in client.get(f"/scp/tickets/{ticket.number}/").text
 
     alice.signature = "Alice"
@@ -265,7 +260,7 @@ def test_the_signature_box_shows_only_when_the_agent_has_one(client, alice, tick
 
 
 def test_attachments_are_saved_with_the_reply(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     files = [
         SimpleUploadedFile("log.txt", b"line 1", content_type="text/plain"),
         SimpleUploadedFile("shot.png", b"\x89PNG....", content_type="image/png"),
@@ -281,7 +276,7 @@ def test_attachments_are_saved_with_the_reply(client, alice, ticket):
 
 
 def test_a_reply_with_only_an_attachment_is_accepted(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, body="", append_signature="", attachments=[SimpleUploadedFile("a.txt", b"a")])
 
@@ -291,7 +286,7 @@ def test_a_reply_with_only_an_attachment_is_accepted(client, alice, ticket):
 
 def test_an_oversized_attachment_is_refused_and_nothing_is_posted(client, alice, ticket, settings):
     settings.ATTACHMENT_MAX_BYTES = 2 * 1024 * 1024
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     big = SimpleUploadedFile("huge.iso", b"x" * (2 * 1024 * 1024 + 1))
 
     response = send(client, ticket, body="Here is the image.", attachments=[SimpleUploadedFile("ok.txt", b"ok"), big])
@@ -307,7 +302,7 @@ def test_an_oversized_attachment_is_refused_and_nothing_is_posted(client, alice,
 
 
 def test_cc_adds_known_people_and_creates_customers_for_new_addresses(client, alice, dave, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, cc="DAVE@stranger.test, newbie@example.org")
 
@@ -319,7 +314,7 @@ def test_cc_adds_known_people_and_creates_customers_for_new_addresses(client, al
 
 
 def test_cc_skips_the_requester(client, alice, carol, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, cc="carol@customer.test")
 
@@ -329,7 +324,7 @@ def test_cc_skips_the_requester(client, alice, carol, ticket):
 
 
 def test_an_invalid_cc_address_is_a_form_error(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     response = send(client, ticket, cc="dave@stranger.test, not-an-address")
 
@@ -342,7 +337,7 @@ def test_an_invalid_cc_address_is_a_form_error(client, alice, ticket):
 def test_a_refused_reply_creates_no_customer_for_its_cc(client, alice, agent_role, ticket):
     agent_role.can_edit = False
     agent_role.save()
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, cc="newbie@example.org")
 
@@ -354,7 +349,7 @@ def test_a_refused_reply_creates_no_customer_for_its_cc(client, alice, agent_rol
 
 
 def test_a_reply_crossing_a_new_customer_message_is_not_posted(client, alice, carol, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     seen = latest_message_id(ticket)
     services.post_message(ticket=ticket, author=carol, body="Actually it stopped smoking.")
 
@@ -369,7 +364,7 @@ def test_a_reply_crossing_a_new_customer_message_is_not_posted(client, alice, ca
 
 
 def test_the_kept_draft_can_be_sent_once_the_new_message_was_seen(client, alice, carol, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     seen = latest_message_id(ticket)
     newer = services.post_message(ticket=ticket, author=carol, body="Now it beeps.")
     send(client, ticket, body="Unplug it.", reply_type="internal", cc="dave@stranger.test", last_message_id=seen)
@@ -384,7 +379,7 @@ def test_the_kept_draft_can_be_sent_once_the_new_message_was_seen(client, alice,
 
 
 def test_a_draft_is_offered_only_once(client, alice, carol, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     seen = latest_message_id(ticket)
     services.post_message(ticket=ticket, author=carol, body="Another one.")
     send(client, ticket, body="Draft text here.", last_message_id=seen)
@@ -394,7 +389,7 @@ def test_a_draft_is_offered_only_once(client, alice, carol, ticket):
 
 
 def test_a_note_crossing_a_new_message_is_held_back_too(client, alice, carol, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
     seen = latest_message_id(ticket)
     services.post_message(ticket=ticket, author=carol, body="Hello?")
 
@@ -404,7 +399,7 @@ def test_a_note_crossing_a_new_message_is_held_back_too(client, alice, carol, ti
 
 
 def test_a_reply_missing_the_seen_message_is_held_back(client, alice, ticket):
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, last_message_id="")
 
@@ -417,7 +412,7 @@ def test_agent_replies_and_notes_in_between_do_not_count_as_crossing(client, ali
     bea = make_agent("bea@example.com", "Bea Second", support, role=agent_role)
     seen = latest_message_id(ticket)
     services.post_note(ticket=ticket, actor=bea.user, body="I'll leave it to Alice.")
-    sign_in(client, alice.user)
+    signed_in(client, alice.user)
 
     send(client, ticket, last_message_id=seen)
 

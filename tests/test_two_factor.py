@@ -17,7 +17,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from helpdesk.accounts.views import staff_required
 from tests.conftest import PASSWORD
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 VERIFY = reverse("scp:verify")
 SETUP = reverse("scp:2fa_setup")
 TICKETS = reverse("scp:tickets")
