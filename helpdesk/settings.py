@@ -229,6 +229,11 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sportello <helpdesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Our Message-IDs end in this domain and carry an HMAC keyed by MAIL_SIGNING_KEY (SECRET_KEY if unset).
+MAIL_MESSAGE_ID_DOMAIN = env_str(
+    "MAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+)
+MAIL_SIGNING_KEY = env_str("MAIL_SIGNING_KEY")
 
 # Tickets
 TICKET_NUMBER_DIGITS = env_int("TICKET_NUMBER_DIGITS", 6, minimum=4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -58,3 +59,24 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+class MailTemplate(models.Model):
+    """An admin's override of one notification template (subject, text and HTML) for one language."""
+
+    key = models.CharField(_("notification"), max_length=40, help_text=_("For example auto_response or reply."))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=255, help_text=_("Django template syntax."))
+    text = models.TextField(_("text version"), help_text=_("Django template syntax."))
+    html = models.TextField(_("HTML version"), blank=True, help_text=_("Empty: made from the text version."))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail template")
+        verbose_name_plural = _("mail templates")
+        ordering = ["key", "language"]
+        constraints = [models.UniqueConstraint(fields=["key", "language"], name="mailtemplate_one_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.language})"
