@@ -83,10 +83,12 @@ def open_ticket(
     attachments: Sequence[NewAttachment] = (),
     custom_fields: dict[str, Any] | None = None,
     at: datetime | None = None,
+    autorespond: bool = True,
 ) -> Ticket:
     """Open a ticket for ``requester`` with their first message, routed by the help topic.
 
     ``actor`` is who opened it (an agent on the phone, say); it defaults to the requester.
+    ``autorespond=False`` sends the requester no acknowledgement (mail from robots, bounces, bulk).
     """
     actor = actor or requester
     subject = subject.strip()
