@@ -238,6 +238,20 @@ MAIL_SIGNING_KEY = env_str("MAIL_SIGNING_KEY")
 # Tickets
 TICKET_NUMBER_DIGITS = env_int("TICKET_NUMBER_DIGITS", 6, minimum=4)
 
+# Customer portal: signed mail links, branding and what customers may do themselves.
+PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 30, minimum=1)
+PORTAL_NAME = env_str("PORTAL_NAME", "Sportello")
+PORTAL_LOGO_URL = env_str("PORTAL_LOGO_URL")
+PORTAL_PRIMARY_COLOR = env_str("PORTAL_PRIMARY_COLOR", "#1f3a5f")
+if (
+    not PORTAL_PRIMARY_COLOR.startswith("#")
+    or len(PORTAL_PRIMARY_COLOR) != 7
+    or not all(c in "0123456789abcdefABCDEF" for c in PORTAL_PRIMARY_COLOR[1:])
+):
+    raise ImproperlyConfigured(f"PORTAL_PRIMARY_COLOR must look like #1f3a5f, not {PORTAL_PRIMARY_COLOR!r}")
+PORTAL_FOOTER = env_str("PORTAL_FOOTER")
+PORTAL_CUSTOMER_CAN_CLOSE = env_bool("PORTAL_CUSTOMER_CAN_CLOSE", True)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

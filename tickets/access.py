@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from helpdesk.accounts.models import Agent, DepartmentAccess, Role, User
+from tickets.links import valid_links
 from tickets.models import Ticket
 
 Permission = Literal["reply", "assign", "transfer", "edit", "close", "merge", "manage_tasks"]
@@ -126,3 +127,19 @@ def ticket_for_customer(user: User, number: str) -> Ticket:
     if ticket is None:
         raise Http404("No such ticket.")
     return ticket
+
+
+def portal_ticket(user: User, number: str, link_ids: list[int]) -> tuple[Ticket, User]:
+    """The ticket with this number and the customer acting on it in the portal, else 404.
+
+    The visitor reads it as themselves when signed in and entitled, or through one of the signed mail links
+    opened in this session (``link_ids``) as that link's person, as long as the link is live and that person
+    may still read the ticket (a CC removed later loses it).
+    """
+    ticket = customer_tickets(user).filter(number=number).first()
+    if ticket is not None:
+        return ticket, user
+    for link in valid_links(link_ids).filter(ticket__number=number).select_related("ticket", "user"):
+        if customer_tickets(link.user).filter(pk=link.ticket_id).exists():
+            return link.ticket, link.user
+    raise Http404("No such ticket.")

@@ -411,3 +411,33 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccessLink(models.Model):
+    """A signed link from a mail that opens one ticket in the portal for one person, until it expires or is revoked.
+
+    Only a hash of the secret is stored, so a copy of the database opens no ticket.
+    """
+
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="access_links")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("for"), on_delete=models.CASCADE, related_name="access_links"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access link")
+        verbose_name_plural = _("access links")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["ticket", "user"], name="accesslink_ticket_user")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} → {self.user_id}"
+
+    def is_valid(self, now: datetime | None = None) -> bool:
+        """Neither revoked nor expired."""
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
