@@ -97,6 +97,7 @@ class TaskEvent(models.Model):
         NOTE = "note", _("Note")
         COMPLETED = "completed", _("Completed")
         REOPENED = "reopened", _("Reopened")
+        EDITED = "edited", _("Edited")
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

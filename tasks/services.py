@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Team, User
+from tasks import notifications
 from tasks.models import Task, TaskEvent, TaskNote
 from tickets import access
 from tickets.html import to_safe_body
 from tickets.models import Ticket
-from tickets.services import NotAllowed, TicketError
+from tickets.services import NewAttachment, NotAllowed, TicketError, save_attachment
 
 Kind = TaskEvent.Kind
 
@@ -46,9 +48,12 @@ def create_task(
         raise NotAllowed(_("You may not create tasks for this ticket."))
     if not _may_manage_in(actor, department.pk):
         raise NotAllowed(_("You may not create tasks in %(department)s.") % {"department": department})
+    if ticket is not None and ticket.is_closed:
+        raise TaskError(_("This ticket is closed: reopen it before giving it an open task."))
+    _check_team(team)
     task = Task.objects.create(
         title=title[:255],
-        body=to_safe_body(body, is_html=False)[0] if body.strip() else "",
+        body=_plain_body(body),
         ticket=ticket,
         department=department,
         assignee=assignee,
@@ -59,6 +64,7 @@ def create_task(
     _event(task, actor, Kind.CREATED, ticket=ticket.number if ticket else None)
     if assignee or team:
         _event(task, actor, Kind.ASSIGNED, after=_assignment(task))
+        notifications.notify_assigned(task, actor)
     return task
 
 
@@ -70,15 +76,38 @@ def assign_task(*, task: Task, actor: User, assignee: Agent | None = None, team:
     _require_manage(actor, task)
     if (assignee and assignee.pk) == task.assignee_id and (team and team.pk) == task.team_id:
         return task
+    _check_team(team)
     before = _assignment(task)
     task.assignee, task.team = assignee, team
     task.save(update_fields=["assignee", "team", "updated_at"])
     _event(task, actor, Kind.ASSIGNED, before=before, after=_assignment(task))
+    notifications.notify_assigned(task, actor)
+    return task
+
+
+@transaction.atomic
+def update_task(*, task: Task, actor: User, title: str, body: str, due_at: datetime | None) -> Task:
+    """Change the title, description and due date; the event keeps what each changed field was before."""
+    task = _lock(task)
+    _require_manage(actor, task)
+    title = title.strip()
+    if not title:
+        raise TaskError(_("A task needs a title."))
+    new = {"title": title[:255], "body": _plain_body(body), "due_at": due_at}
+    changed = [name for name, value in new.items() if getattr(task, name) != value]
+    if not changed:
+        return task
+    before = {name: _loggable(getattr(task, name)) for name in changed}
+    for name in changed:
+        setattr(task, name, new[name])
+    task.save(update_fields=[*changed, "updated_at"])
+    _event(task, actor, Kind.EDITED, before=before, after={name: _loggable(new[name]) for name in changed})
     return task
 
 
 @transaction.atomic
 def complete_task(*, task: Task, actor: User) -> Task:
+    """Mark the task done; the ticket's assignee hears of it."""
     task = _lock(task)
     _require_work(actor, task)
     if not task.is_open:
@@ -86,11 +115,13 @@ def complete_task(*, task: Task, actor: User) -> Task:
     task.completed_at = timezone.now()
     task.save(update_fields=["completed_at", "updated_at"])
     _event(task, actor, Kind.COMPLETED)
+    notifications.notify_completed(task, actor)
     return task
 
 
 @transaction.atomic
 def reopen_task(*, task: Task, actor: User) -> Task:
+    """Open a completed task again, unless its ticket is closed (a closed ticket has no open tasks)."""
     task = _lock(task)
     _require_work(actor, task)
     if task.is_open:
@@ -104,16 +135,45 @@ def reopen_task(*, task: Task, actor: User) -> Task:
 
 
 @transaction.atomic
-def add_task_note(*, task: Task, actor: User, body: str, is_html: bool = False) -> TaskNote:
+def add_task_note(
+    *, task: Task, actor: User, body: str, is_html: bool = False, attachments: Sequence[NewAttachment] = ()
+) -> TaskNote:
+    """Write in the task's own thread, with files; the people the task is assigned to are told."""
     task = _lock(task)
     _require_work(actor, task)
-    if not body.strip():
+    if not body.strip() and not attachments:
         raise TaskError(_("The note is empty."))
     safe_html, text = to_safe_body(body, is_html=is_html)
     note = TaskNote.objects.create(task=task, author=actor, body=safe_html, body_text=text)
+    if attachments:
+        note.attachments.add(*(save_attachment(item) for item in attachments))
     task.save(update_fields=["updated_at"])
     _event(task, actor, Kind.NOTE, note=note.pk)
+    notifications.notify_note(task, actor)
     return note
+
+
+def _plain_body(body: str) -> str:
+    return to_safe_body(body, is_html=False)[0] if body.strip() else ""
+
+
+def _loggable(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _check_team(team: Team | None) -> None:
+    if team is not None and not team.is_active:
+        raise TaskError(_("The team %(team)s is not active.") % {"team": team})
+
+
+def may_manage(actor: User, task: Task) -> bool:
+    """Whether the actor may assign, edit and re-date the task (a role with "manage tasks" in its department)."""
+    return _may_manage_in(actor, task.department_id)
+
+
+def may_work(actor: User, task: Task) -> bool:
+    """Whether the actor may write notes in, complete or reopen the task."""
+    return _is_worker(actor, task) or _may_manage_in(actor, task.department_id)
 
 
 def _lock(task: Task) -> Task:
@@ -140,13 +200,13 @@ def _is_worker(actor: User, task: Task) -> bool:
 
 
 def _require_manage(actor: User, task: Task) -> None:
-    if not _may_manage_in(actor, task.department_id):
+    if not may_manage(actor, task):
         raise NotAllowed(_("You may not manage tasks of this department."))
 
 
 def _require_work(actor: User, task: Task) -> None:
     """The assignee (or their team) works the task; so may anyone who manages the department's tasks."""
-    if not (_is_worker(actor, task) or _may_manage_in(actor, task.department_id)):
+    if not may_work(actor, task):
         raise NotAllowed(_("You may not work on this task."))
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("tickets.urls_queues")),  # queues, saved searches, bulk actions
     path("", include("tickets.urls_ticket")),  # the ticket page, replies, notes, presence
     path("", include("tickets.urls_actions")),  # actions on one ticket, activity, print
+    path("", include("tasks.urls")),  # the Tasks section
 ]

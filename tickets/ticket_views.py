@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from helpdesk.accounts.models import Agent, User
 from helpdesk.accounts.views import StaffRequest, staff_required
+from tasks import files
+from tasks.views import tasks_of_ticket
 from tickets import presence, services
 from tickets.access import agent_of, ticket_for_agent, visible_tickets
 from tickets.canned import canned_for, render_canned
 from tickets.models import Activity, Attachment, State, ThreadEntry, Ticket
 from tickets.reply_forms import ReplyForm, ReplyType
-from tickets.thread import is_inline_image, latest_message_id, media_type, thread_for
+from tickets.thread import latest_message_id, thread_for
 from tickets.ticket_context import action_context, ticket_for_page
 
 DRAFT_KEY = "sportello_reply_draft_{}"
@@ -74,6 +76,7 @@ def _render_page(request: StaffRequest, ticket: Ticket, form: ReplyForm, status:
         # Always the newest message, also when a refused form is shown again: the agent sees it now.
         "last_message_id": latest_message_id(ticket),
         "has_signature": bool(getattr(agent_of(request.user), "signature", "")),
+        "ticket_tasks": tasks_of_ticket(ticket),
     }
     return render(request, "scp/ticket.html", context, status=status)
 
@@ -199,18 +202,4 @@ def attachment(request: StaffRequest, pk: int) -> FileResponse:
     item = get_object_or_404(Attachment.objects.select_related("entry"), pk=pk, entry__isnull=False)
     if item.entry is None or not visible_tickets(request.user).filter(pk=item.entry.ticket_id).exists():
         raise Http404("No such attachment.")
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    inline = is_inline_image(item)
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=item.safe_name,
-        content_type=media_type(item) if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return files.serve(item)
