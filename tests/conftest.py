@@ -124,3 +124,16 @@ def billing_ticket(carol, billing):
     from tickets.services import open_ticket
 
     return open_ticket(requester=carol, subject="Invoice twice", body="Charged twice.", department=billing)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback that captures what Sportello sends; mail goes there through SMTP."""
+    from tests.mail.smtp_capture import smtp_server
+
+    with smtp_server() as (capture, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield capture

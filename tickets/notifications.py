@@ -1,13 +1,22 @@
-"""In-app notifications for agents: assignments, customer messages on their tickets, @mentions in notes."""
+"""Notifications: in-app ones for agents, and every mail Sportello sends about a ticket.
+
+Services call these inside their transaction. In-app notifications are rows written with the change; mail is
+a job per recipient (``helpdesk.mail.jobs.send_notification``) queued once the transaction commits, so a
+rolled-back change sends nothing and a failing mail server never undoes a change.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import partial
 
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from helpdesk.accounts.models import Agent, Notification, User
-from tickets.models import Ticket
+from helpdesk.accounts.models import Agent, Department, Notification, Team, User
+from tickets.models import ThreadEntry, Ticket
 
 # "@alice" mentions the agent whose e-mail address starts with "alice@".
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
@@ -25,26 +34,95 @@ def mentioned_agents(text: str, ticket: Ticket) -> list[Agent]:
     return [agent for agent in found if visible_tickets(agent.user).filter(pk=ticket.pk).exists()]
 
 
+def notify_opened(ticket: Ticket, actor: User, *, autorespond: bool) -> None:
+    """A new ticket: the auto-response to its requester, and the new-ticket alert to its department's agents.
+
+    No auto-response when the caller says so (robots), the help topic turns it off, or staff opened the
+    ticket for someone else.
+    """
+    topic_allows = ticket.help_topic is None or ticket.help_topic.auto_respond
+    opened_by_staff = actor.pk != ticket.requester_id and actor.is_staff
+    if autorespond and topic_allows and not opened_by_staff:
+        _mail("auto_response", ticket.pk, [ticket.requester])
+    agents = _mail_wanted("notify_on_new_ticket").filter(access__department=ticket.department_id)
+    _mail("new_ticket_alert", ticket.pk, _users(agents, exclude={actor.pk}))
+
+
 def notify_assigned(ticket: Ticket, agent: Agent, actor: User | None) -> None:
     if agent.notify_on_assignment and agent.user_id != (actor.pk if actor else None):
         text = _("Ticket #%(number)s was assigned to you") % {"number": ticket.number}
         _create(agent.user, Notification.Kind.ASSIGNED, ticket, text)
+        if agent.notify_by_email:
+            _mail("assigned_alert", ticket.pk, [agent.user])
 
 
-def notify_message(ticket: Ticket) -> None:
+def notify_team_assigned(ticket: Ticket, team: Team, actor: User | None) -> None:
+    """Mail the members of the team the ticket was given to (not the one who gave it, nor its new assignee)."""
+    members = _mail_wanted("notify_on_assignment").filter(teams=team)
+    _mail("assigned_alert", ticket.pk, _users(members, exclude={actor.pk if actor else None, _assignee_user(ticket)}))
+
+
+def notify_message(ticket: Ticket, entry: ThreadEntry | None = None) -> None:
     agent = ticket.assignee
     if agent is not None and agent.notify_on_message:
         text = _("New customer message in #%(number)s") % {"number": ticket.number}
         _create(agent.user, Notification.Kind.MESSAGE, ticket, text)
+        if entry is not None and agent.notify_by_email and agent.user_id != entry.author_id:
+            _mail("message_alert", entry.pk, [agent.user])
 
 
-def notify_mentions(ticket: Ticket, text: str, actor: User) -> list[Agent]:
+def notify_mentions(ticket: Ticket, text: str, actor: User, entry: ThreadEntry | None = None) -> list[Agent]:
     agents = [agent for agent in mentioned_agents(text, ticket) if agent.user_id != actor.pk]
     for agent in agents:
         if agent.notify_on_mention:
             text = _("%(name)s mentioned you in #%(number)s") % {"name": actor.display_name, "number": ticket.number}
             _create(agent.user, Notification.Kind.MENTION, ticket, text)
+            if entry is not None and agent.notify_by_email:
+                _mail("mention_alert", entry.pk, [agent.user])
     return agents
+
+
+def notify_reply(entry: ThreadEntry) -> None:
+    """An agent's public reply goes by mail to the requester and the people in CC. A note goes to no one."""
+    if not entry.is_public:
+        return
+    ticket = entry.ticket
+    people = [ticket.requester, *ticket.collaborators.all()]
+    _mail("reply", entry.pk, [person for person in people if person.pk != entry.author_id])
+
+
+def notify_overdue(tickets: Iterable[Ticket]) -> None:
+    """Mail each overdue ticket's assignee and its department's manager, when they want it."""
+    tickets = list(tickets)
+    departments = {ticket.department_id for ticket in tickets}
+    managers = dict(Department.objects.filter(pk__in=departments).values_list("pk", "manager_id"))
+    wanting = {agent.pk: agent.user for agent in _mail_wanted("notify_on_overdue")}
+    for ticket in tickets:
+        agent_ids = [ticket.assignee_id, managers.get(ticket.department_id)]
+        recipients = {wanting[pk] for pk in agent_ids if pk in wanting}
+        _mail("overdue_alert", ticket.pk, sorted(recipients, key=lambda user: user.pk))
+
+
+def _mail_wanted(preference: str) -> QuerySet[Agent]:
+    """Active agents who take mail and turned ``preference`` on."""
+    wanted = Agent.objects.filter(notify_by_email=True, user__is_active=True, user__is_staff=True)
+    return wanted.filter(**{preference: True}).select_related("user").distinct()
+
+
+def _users(agents: QuerySet[Agent], *, exclude: set[int | None] | None = None) -> list[User]:
+    return [agent.user for agent in agents if agent.user_id not in (exclude or set())]
+
+
+def _assignee_user(ticket: Ticket) -> int | None:
+    return ticket.assignee.user_id if ticket.assignee else None
+
+
+def _mail(key: str, object_id: int, recipients: Iterable[User]) -> None:
+    """Queue one mail per recipient once the transaction commits; a failure to queue never breaks the change."""
+    from helpdesk.mail.jobs import send_notification
+
+    for user in recipients:
+        transaction.on_commit(partial(send_notification.delay, key, user.pk, object_id), robust=True)
 
 
 def _create(recipient: User, kind: str, ticket: Ticket, text: str) -> Notification:

@@ -142,6 +142,7 @@ def open_ticket(
     _event(ticket, actor, Kind.CREATED, at=now, **created)
     if ticket.assignee_id or ticket.team_id:
         _event(ticket, None, Kind.ASSIGNED, at=now, before=None, after=_assignment(ticket), by_topic=True)
+    notifications.notify_opened(ticket, actor, autorespond=autorespond)
     return ticket
 
 
@@ -216,7 +217,7 @@ def post_message(
     ticket.unread_count += 1
     _save(ticket, now, "last_message_at", "is_answered", "activity", "unread_count")
     _event(ticket, author, Kind.MESSAGE, at=now, entry=entry.pk)
-    notifications.notify_message(ticket)
+    notifications.notify_message(ticket, entry)
     return entry
 
 
@@ -258,6 +259,7 @@ def post_reply(
     _event(ticket, actor, Kind.RESPONSE, at=now, entry=entry.pk)
     if status is not None and status.pk != ticket.status_id:
         _change_status(ticket, actor, status, now)
+    notifications.notify_reply(entry)
     return entry
 
 
@@ -287,7 +289,7 @@ def post_note(
     )
     _save(ticket, now)
     _event(ticket, actor, Kind.NOTE, at=now, entry=entry.pk)
-    notifications.notify_mentions(ticket, entry.body_text, actor)
+    notifications.notify_mentions(ticket, entry.body_text, actor, entry)
     return entry
 
 
@@ -376,6 +378,7 @@ def assign(*, ticket: Ticket, actor: User, agent: Agent | None = None, team: Tea
     if (agent and agent.pk) == ticket.assignee_id and (team and team.pk) == ticket.team_id:
         return ticket
     before = _assignment(ticket)
+    new_team = team is not None and team.pk != ticket.team_id
     now = timezone.now()
     ticket.assignee = agent
     ticket.team = team
@@ -383,6 +386,8 @@ def assign(*, ticket: Ticket, actor: User, agent: Agent | None = None, team: Tea
     _event(ticket, actor, Kind.ASSIGNED, at=now, before=before, after=_assignment(ticket))
     if agent is not None:
         notifications.notify_assigned(ticket, agent, actor)
+    if team is not None and new_team:
+        notifications.notify_team_assigned(ticket, team, actor)
     return ticket
 
 
@@ -708,6 +713,7 @@ def mark_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
             TicketEvent.objects.bulk_create(
                 TicketEvent(ticket=t, kind=Kind.OVERDUE, at=now, data={"due_at": str(t.due_at)}) for t in due
             )
+            notifications.notify_overdue(due)
             flagged += len(due)
 
 

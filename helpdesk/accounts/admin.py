@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Organization, Role, Team, User
+from helpdesk.accounts.profile_forms import NOTIFICATION_FIELDS
 
 
 class EmailUniqueMixin:
@@ -130,7 +131,15 @@ class AgentForm(forms.ModelForm):
 class AgentAdmin(admin.ModelAdmin):
     form = AgentForm
     inlines = (DepartmentAccessInline,)
-    fields = ("user", "signature", "default_reply_type", "page_size", "require_2fa", "team_list")
+    fields = (
+        "user",
+        "signature",
+        "default_reply_type",
+        "page_size",
+        "require_2fa",
+        "team_list",
+        *NOTIFICATION_FIELDS,
+    )
     readonly_fields = ("team_list",)
     list_display = ("__str__", "user_email", "team_list", "default_reply_type", "require_2fa")
     list_filter = ("require_2fa", "departments", "teams")

@@ -187,6 +187,8 @@ class Agent(models.Model):
     notify_on_assignment = models.BooleanField(_("tell me when a ticket is assigned to me"), default=True)
     notify_on_message = models.BooleanField(_("tell me when a customer writes in my tickets"), default=True)
     notify_on_mention = models.BooleanField(_("tell me when someone mentions me in a note"), default=True)
+    notify_on_new_ticket = models.BooleanField(_("e-mail me when a ticket arrives in my departments"), default=True)
+    notify_on_overdue = models.BooleanField(_("e-mail me when my ticket, or my department's, is overdue"), default=True)
     notify_by_email = models.BooleanField(_("also send these by e-mail"), default=True)
     departments: models.ManyToManyField[Department, DepartmentAccess] = models.ManyToManyField(
         Department, through="DepartmentAccess", related_name="agents", verbose_name=_("departments")

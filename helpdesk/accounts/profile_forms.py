@@ -12,6 +12,15 @@ from helpdesk.accounts.models import Agent, User
 
 PAGE_SIZE_MIN = 5
 PAGE_SIZE_MAX = 500  # the same bounds as the agent_page_size_range constraint
+# Which notifications an agent gets: on the profile page and in the admin.
+NOTIFICATION_FIELDS = (
+    "notify_on_assignment",
+    "notify_on_message",
+    "notify_on_mention",
+    "notify_by_email",
+    "notify_on_new_ticket",
+    "notify_on_overdue",
+)
 
 
 class ProfileForm(forms.ModelForm):
@@ -39,10 +48,7 @@ class PreferencesForm(forms.ModelForm):
             "signature",
             "default_reply_type",
             "page_size",
-            "notify_on_assignment",
-            "notify_on_message",
-            "notify_on_mention",
-            "notify_by_email",
+            *NOTIFICATION_FIELDS,
         ]
         widgets = {"signature": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"signature": _("Added below your public replies.")}
