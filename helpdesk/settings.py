@@ -7,7 +7,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.env import env_bool, env_int, env_list, env_str
+from helpdesk.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,8 +38,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "ninja",  # the JSON API's OpenAPI docs page, from its bundled static files
     "helpdesk.accounts",
     "helpdesk.mail",
+    "helpdesk.api",
     "tickets",
     "tasks",
     "faq",
@@ -234,6 +236,13 @@ MAIL_MESSAGE_ID_DOMAIN = env_str(
     "MAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
 )
 MAIL_SIGNING_KEY = env_str("MAIL_SIGNING_KEY")
+
+# API: osTicket-compatible ticket creation (X-API-Key) and the agents' JSON API (bearer tokens).
+# X-Forwarded-For is believed only from these addresses or ranges.
+API_TRUSTED_PROXIES = env_networks("API_TRUSTED_PROXIES")
+API_MAX_REQUEST_BYTES = env_int("API_MAX_REQUEST_BYTES", 30 * 1024 * 1024, minimum=1024)
+API_MAX_ATTACHMENTS = env_int("API_MAX_ATTACHMENTS", 10)
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)  # requests per minute per key or token; 0 turns it off
 
 # Tickets
 TICKET_NUMBER_DIGITS = env_int("TICKET_NUMBER_DIGITS", 6, minimum=4)

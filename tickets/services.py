@@ -294,6 +294,29 @@ def post_note(
 
 
 @transaction.atomic
+def post_system_note(*, ticket: Ticket, body: str, author_name: str, source: str = Source.API) -> ThreadEntry:
+    """An internal note written by a channel, not a person: the API's ``notes``, the files it refused.
+
+    No permission check: the caller is the channel that has just accepted the ticket, acting for nobody.
+    """
+    ticket = _lock(ticket)
+    now = timezone.now()
+    safe_html, text = to_safe_body(body, is_html=False)
+    entry = ThreadEntry.objects.create(
+        ticket=ticket,
+        kind=ThreadEntry.Kind.NOTE,
+        author_name=author_name[:200],
+        body=safe_html,
+        body_text=text,
+        source=source,
+        created_at=now,
+    )
+    _save(ticket, now)
+    _event(ticket, None, Kind.NOTE, at=now, entry=entry.pk)
+    return entry
+
+
+@transaction.atomic
 def mark_seen(*, ticket: Ticket, actor: User) -> Ticket:
     """An agent opened the ticket: its customer messages are no longer unread. Writes no event."""
     ticket = _lock(ticket)

@@ -1,0 +1,15 @@
+"""Everything under /api/: osTicket's ticket endpoints, the JSON API with its OpenAPI document, and a refusal."""
+
+from django.urls import path, re_path
+
+from helpdesk.api import osticket_views
+from helpdesk.api.rest import api
+
+urlpatterns = [
+    # Many osTicket clients call /api/http.php/tickets.json: both spellings answer.
+    re_path(r"^(?:http\.php/)?tickets\.json$", osticket_views.tickets_json, name="osticket-json"),
+    re_path(r"^(?:http\.php/)?tickets\.xml$", osticket_views.tickets_xml, name="osticket-xml"),
+    path("", osticket_views.unsupported),  # before the JSON API, whose own root view would answer 404
+    path("", api.urls),
+    re_path(r"^.*$", osticket_views.unsupported),
+]
