@@ -260,6 +260,18 @@ if (
     raise ImproperlyConfigured(f"PORTAL_PRIMARY_COLOR must look like #1f3a5f, not {PORTAL_PRIMARY_COLOR!r}")
 PORTAL_FOOTER = env_str("PORTAL_FOOTER")
 PORTAL_CUSTOMER_CAN_CLOSE = env_bool("PORTAL_CUSTOMER_CAN_CLOSE", True)
+# Per client address and per e-mail address, each hour: new tickets, and status checks / sign-ups / resets.
+PORTAL_TICKETS_PER_HOUR = env_int("PORTAL_TICKETS_PER_HOUR", 10, minimum=1)
+PORTAL_LOOKUPS_PER_HOUR = env_int("PORTAL_LOOKUPS_PER_HOUR", 10, minimum=1)
+# What customers may attach: file name extensions, and how many files per message.
+PORTAL_ATTACHMENT_EXTENSIONS = [
+    extension.lower().lstrip(".")
+    for extension in env_list(
+        "PORTAL_ATTACHMENT_EXTENSIONS",
+        ["pdf", "png", "jpg", "jpeg", "gif", "webp", "txt", "csv", "doc", "docx", "xls", "xlsx", "odt", "ods", "zip"],
+    )
+]
+PORTAL_ATTACHMENTS_PER_MESSAGE = env_int("PORTAL_ATTACHMENTS_PER_MESSAGE", 5, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -136,10 +136,10 @@ def portal_ticket(user: User, number: str, link_ids: list[int]) -> tuple[Ticket,
     opened in this session (``link_ids``) as that link's person, as long as the link is live and that person
     may still read the ticket (a CC removed later loses it).
     """
-    ticket = customer_tickets(user).filter(number=number).first()
+    ticket = customer_tickets(user).filter(number=number).select_related("status").first()
     if ticket is not None:
         return ticket, user
-    for link in valid_links(link_ids).filter(ticket__number=number).select_related("ticket", "user"):
+    for link in valid_links(link_ids).filter(ticket__number=number).select_related("ticket__status", "user"):
         if customer_tickets(link.user).filter(pk=link.ticket_id).exists():
             return link.ticket, link.user
     raise Http404("No such ticket.")

@@ -118,7 +118,9 @@ class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 # Changes of these fields are made by services, which check the rules and write a TicketEvent.
-LOGGED_FIELDS = frozenset({"subject", "department", "assignee", "team", "priority", "type", "published"})
+LOGGED_FIELDS = frozenset(
+    {"subject", "department", "assignee", "team", "priority", "type", "published", "public_title", "public_summary"}
+)
 
 
 class TicketForm(forms.ModelForm):
@@ -138,6 +140,8 @@ class TicketForm(forms.ModelForm):
             "sla",
             "due_at",
             "published",
+            "public_title",
+            "public_summary",
             "custom_fields",
         )
         help_texts = {
@@ -175,10 +179,10 @@ class TicketAdmin(admin.ModelAdmin):
                     "unread_count",
                     "source",
                     "merged_into",
-                    "published",
                 )
             },
         ),
+        (_("Public reports"), {"fields": ("published", "public_title", "public_summary")}),
         (
             _("Dates"),
             {
@@ -257,8 +261,10 @@ class TicketAdmin(admin.ModelAdmin):
             services.set_type(ticket=obj, actor=actor, ticket_type=obj.type)
         if "subject" in changed:
             services.set_subject(ticket=obj, actor=actor, subject=obj.subject)
-        if "published" in changed:
-            services.set_published(ticket=obj, actor=actor, published=obj.published)
+        if changed & {"published", "public_title", "public_summary"}:
+            services.set_publication(
+                ticket=obj, actor=actor, published=obj.published, title=obj.public_title, summary=obj.public_summary
+            )
 
 
 @admin.register(ThreadEntry)

@@ -239,6 +239,12 @@ class Ticket(models.Model):
         "self", verbose_name=_("merged into"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )
     published = models.BooleanField(_("published"), default=False, help_text=_("Listed in the public reports."))
+    public_title = models.CharField(
+        _("public title"), max_length=255, blank=True, help_text=_("The title shown in the public reports.")
+    )
+    public_summary = models.TextField(
+        _("public summary"), blank=True, help_text=_("What the public reports say, without any personal data.")
+    )
     related = models.ManyToManyField("self", verbose_name=_("related tickets"), blank=True, symmetrical=True)
 
     class Meta:
@@ -254,6 +260,8 @@ class Ticket(models.Model):
             # The overdue sweep and the overdue queue look only at open tickets with a due date.
             models.Index(fields=["due_at"], condition=Q(state="open"), name="ticket_open_due"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_recent"),
+            # The public reports list: published tickets, newest first.
+            models.Index(fields=["-created_at"], condition=Q(published=True), name="ticket_published_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=4), name="ticket_priority_range"),

@@ -486,6 +486,36 @@ def reopen(*, ticket: Ticket, actor: User, status: Status | None = None) -> Tick
     return ticket
 
 
+@transaction.atomic
+def close_by_customer(*, ticket: Ticket, customer: User) -> Ticket:
+    """The requester or a CC'd person closes the ticket from the portal; refused while tasks are open."""
+    ticket = _lock(ticket)
+    _require_customer_may_close(ticket, customer)
+    if ticket.is_closed:
+        raise TicketError(_("The ticket is already closed."))
+    _refuse_open_tasks(ticket)
+    _change_status(ticket, customer, Status.default_for(State.CLOSED), timezone.now())
+    return ticket
+
+
+@transaction.atomic
+def reopen_by_customer(*, ticket: Ticket, customer: User) -> Ticket:
+    """The requester or a CC'd person reopens their closed ticket from the portal."""
+    ticket = _lock(ticket)
+    _require_customer_may_close(ticket, customer)
+    if not ticket.is_closed:
+        raise TicketError(_("The ticket is already open."))
+    _change_status(ticket, customer, Status.default_for(State.OPEN), timezone.now())
+    return ticket
+
+
+def _require_customer_may_close(ticket: Ticket, customer: User) -> None:
+    if not settings.PORTAL_CUSTOMER_CAN_CLOSE:
+        raise NotAllowed(_("Tickets are closed and reopened by our staff."))
+    if customer.pk != ticket.requester_id and not ticket.collaborators.filter(pk=customer.pk).exists():
+        raise NotAllowed(_("Only the requester and the people in CC can close or reopen this ticket."))
+
+
 def _check_status_move(ticket: Ticket, actor: User, status: Status) -> None:
     if status.state != ticket.state:
         _require(actor, ticket, "close", _("You may not close or reopen tickets of this department."))
@@ -549,6 +579,25 @@ def set_subject(*, ticket: Ticket, actor: User, subject: str) -> Ticket:
 def set_published(*, ticket: Ticket, actor: User, published: bool) -> Ticket:
     """List the ticket in (or withdraw it from) the public reports."""
     return _set_field(ticket, actor, "published", published, Kind.PUBLISHED)
+
+
+@transaction.atomic
+def set_publication(*, ticket: Ticket, actor: User, published: bool, title: str = "", summary: str = "") -> Ticket:
+    """Publish the ticket in the public reports under an edited title and summary, or withdraw it."""
+    ticket = _lock(ticket)
+    _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    title, summary = title.strip()[:255], summary.strip()
+    if published and not title:
+        raise TicketError(_("A published report needs a public title."))
+    before = {"published": ticket.published, "title": ticket.public_title, "summary": ticket.public_summary}
+    after = {"published": published, "title": title, "summary": summary}
+    if after == before:
+        return ticket
+    now = timezone.now()
+    ticket.published, ticket.public_title, ticket.public_summary = published, title, summary
+    _save(ticket, now, "published", "public_title", "public_summary")
+    _event(ticket, actor, Kind.PUBLISHED, at=now, before=before["published"], after=published, title=title)
+    return ticket
 
 
 @transaction.atomic
