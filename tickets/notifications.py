@@ -8,8 +8,7 @@ rolled-back change sends nothing and a failing mail server never undoes a change
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import partial
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -121,8 +120,11 @@ def _mail(key: str, object_id: int, recipients: Iterable[User]) -> None:
     """Queue one mail per recipient once the transaction commits; a failure to queue never breaks the change."""
     from helpdesk.mail.jobs import send_notification
 
+    def queue(user_id: int) -> Callable[[], object]:
+        return lambda: send_notification.delay(key, user_id, object_id)
+
     for user in recipients:
-        transaction.on_commit(partial(send_notification.delay, key, user.pk, object_id), robust=True)
+        transaction.on_commit(queue(user.pk), robust=True)
 
 
 def _create(recipient: User, kind: str, ticket: Ticket, text: str) -> Notification:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from helpdesk.mail.models import Mailbox
+from helpdesk.mail.template_admin import MailTemplateAdmin  # noqa: F401 - registers the mail template overrides
 
 
 class MailboxForm(forms.ModelForm):
