@@ -61,7 +61,8 @@ def test_an_agent_of_the_department_gets_the_rendered_text(client, alice, ticket
             "Dear Carol Customer (carol@customer.test),\n"
             f'about #{ticket.number} "Printer on fire" from Support:\n'
             "Alice Agent\nAlice — Support"
-        )
+        ),
+        "attachments": [],
     }
 
 
@@ -94,7 +95,7 @@ def test_a_response_of_the_tickets_department_is_offered(client, alice, support,
     own = CannedResponse.objects.create(title="Reboot", body="Reboot {{ ticket.number }}", department=support)
     signed_in(client, alice.user)
 
-    assert client.get(canned_url(ticket, own)).json() == {"body": f"Reboot {ticket.number}"}
+    assert client.get(canned_url(ticket, own)).json() == {"body": f"Reboot {ticket.number}", "attachments": []}
 
 
 def test_an_inactive_response_is_404(client, alice, ticket):

@@ -36,6 +36,16 @@ class MultipleFileField(forms.FileField):
         return [one(item, initial) for item in files if item]
 
 
+class IdListField(forms.Field):
+    """Any number of whole numbers sent under one name (hidden inputs); anything else is dropped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        return [int(each) for each in values if str(each).isdigit()][:50]
+
+
 class ReplyForm(forms.Form):
     reply_type = forms.ChoiceField(
         label=_("Type"), choices=ReplyType.choices, initial=ReplyType.PUBLIC, widget=forms.RadioSelect
@@ -55,6 +65,8 @@ class ReplyForm(forms.Form):
     )
     append_signature = forms.BooleanField(label=_("Append my signature"), required=False, initial=True)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    # Files of the canned responses inserted in the body (static/js/ticket.js adds them).
+    canned_attachment = IdListField(required=False)
     last_message_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

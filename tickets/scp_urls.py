@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("tickets.urls_ticket")),  # the ticket page, replies, notes, presence
     path("", include("tickets.urls_actions")),  # actions on one ticket, activity, print
     path("", include("tasks.urls")),  # the Tasks section
+    path("", include("faq.urls")),  # the knowledge base and canned responses
 ]

@@ -23,7 +23,7 @@ from tasks import files
 from tasks.views import tasks_of_ticket
 from tickets import presence, services
 from tickets.access import agent_of, ticket_for_agent, visible_tickets
-from tickets.canned import canned_for, render_canned
+from tickets.canned import canned_files, canned_for, render_canned
 from tickets.models import Activity, Attachment, State, ThreadEntry, Ticket
 from tickets.reply_forms import ReplyForm, ReplyType
 from tickets.thread import latest_message_id, thread_for
@@ -122,7 +122,7 @@ def _send(form: ReplyForm, *, ticket: Ticket, actor: User) -> ThreadEntry:
             services.add_collaborator(ticket=ticket, actor=actor, user=person)
     status = form.cleaned_data["status"]
     body = form.cleaned_data["body"]
-    files = form.new_attachments()
+    files = form.new_attachments() + canned_files(ticket, form.cleaned_data["canned_attachment"])
     if form.is_note:
         entry = services.post_note(ticket=ticket, actor=actor, body=body, attachments=files)
         if status is not None:
@@ -192,7 +192,8 @@ def _truthy(value: object) -> bool:
 def canned_render(request: StaffRequest, number: str, pk: str) -> JsonResponse:
     ticket = ticket_for_agent(request.user, number)
     canned = get_object_or_404(canned_for(ticket), pk=pk)
-    return JsonResponse({"body": render_canned(canned, ticket=ticket, agent_user=request.user)})
+    files = [{"id": item.pk, "name": item.safe_name} for item in canned.attachments.order_by("pk")]
+    return JsonResponse({"body": render_canned(canned, ticket=ticket, agent_user=request.user), "attachments": files})
 
 
 @require_GET

@@ -132,6 +132,38 @@
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  // The canned response's files go with the reply: one hidden input each, removable before sending.
+  function addCannedFiles(files) {
+    var list = form.querySelector("[data-canned-files]");
+    if (!list) {
+      return;
+    }
+    files.forEach(function (file) {
+      if (list.querySelector('input[value="' + file.id + '"]')) {
+        return;
+      }
+      var item = document.createElement("li");
+      item.className = "list-inline-item badge text-bg-light border";
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "canned_attachment";
+      input.value = String(file.id);
+      var label = document.createElement("span");
+      label.textContent = file.name + " ";
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn-close btn-close-sm";
+      remove.setAttribute("aria-label", list.dataset.removeLabel + " " + file.name);
+      remove.addEventListener("click", function () {
+        item.remove();
+        list.hidden = !list.children.length;
+      });
+      item.append(input, label, remove);
+      list.appendChild(item);
+    });
+    list.hidden = !list.children.length;
+  }
+
   function setUpCanned() {
     var holder = document.querySelector("[data-canned]");
     var picker = document.querySelector("[data-canned-picker]");
@@ -154,6 +186,7 @@
         })
         .then(function (data) {
           insertText(data.body);
+          addCannedFiles(data.attachments || []);
         })
         .catch(function () {
           window.alert(picker.dataset.error);
@@ -165,7 +198,22 @@
     });
   }
 
+  // --- links to public FAQs: the search results (htmx, from /scp/kb/faqs/links) carry the text to insert ------
+
+  function setUpFaqLinks() {
+    if (!textarea) {
+      return;
+    }
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-insert-text]");
+      if (button) {
+        insertText(button.dataset.insertText);
+      }
+    });
+  }
+
   setUpPresence();
   setUpDraftKeeping();
   setUpCanned();
+  setUpFaqLinks();
 })();
