@@ -111,3 +111,47 @@ def test_the_ticket_page_lists_the_blocking_task_with_its_state(client, ticket, 
 
     assert f"/scp/tasks/{printer_task.pk}/" in page
     assert "cannot be closed while a task is open" in page
+
+
+# --- the other channels: the customer portal and the JSON API ---------------------------------
+
+
+def test_the_customer_cannot_close_it_from_the_portal(client, carol, ticket, printer_task):
+    signed_in(client, carol)
+
+    client.post(f"/tickets/{ticket.number}/close")
+
+    ticket.refresh_from_db()
+    assert ticket.state == State.OPEN
+
+
+def test_close_by_customer_names_the_task(carol, ticket, printer_task):
+    with pytest.raises(services.TicketError, match=f"#{printer_task.pk} Replace the fuser"):
+        services.close_by_customer(ticket=ticket, customer=carol)
+
+
+def _api(client, path: str, token: str, data: dict[str, object]):
+    return client.post(path, data, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_the_api_status_change_is_refused(client, alice, ticket, printer_task, closed):
+    from tests.api.conftest import make_token
+
+    response = _api(client, f"/api/v1/tickets/{ticket.number}/status", make_token(alice), {"status_id": closed.pk})
+
+    assert response.status_code == 400
+    assert "open tasks" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.state == State.OPEN
+
+
+def test_the_api_reply_with_a_closed_status_is_refused(client, alice, ticket, printer_task, closed):
+    from tests.api.conftest import make_token
+
+    path = f"/api/v1/tickets/{ticket.number}/reply"
+    response = _api(client, path, make_token(alice), {"body": "Done", "status_id": closed.pk})
+
+    assert response.status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.state == State.OPEN
+    assert not ticket.entries.filter(kind="response").exists()
