@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
 from ninja.openapi.docs import Swagger
+from ninja.responses import Status as WithStatus
 from ninja.security import HttpBearer
 
 from helpdesk.accounts.models import Agent, Team, User
@@ -179,7 +180,7 @@ _CHANGE_RESPONSES: dict[int, type[Schema]] = {400: Problem, 403: Problem, 404: P
 
 
 @api.post("/v1/tickets/{number}/reply", response={201: EntryOut, **_CHANGE_RESPONSES}, tags=["tickets"])
-def reply(request: HttpRequest, number: str, data: ReplyIn) -> tuple[int, EntryOut]:
+def reply(request: HttpRequest, number: str, data: ReplyIn) -> WithStatus[EntryOut]:
     """A public reply to the customer, optionally setting a status in the same step."""
     user = _agent(request)
     ticket = access.ticket_for_agent(user, number)
@@ -187,16 +188,16 @@ def reply(request: HttpRequest, number: str, data: ReplyIn) -> tuple[int, EntryO
     entry = services.post_reply(
         ticket=ticket, actor=user, body=data.body, is_html=data.is_html, status=status, source=Source.API
     )
-    return 201, _entry(entry)
+    return WithStatus(201, _entry(entry))
 
 
 @api.post("/v1/tickets/{number}/notes", response={201: EntryOut, **_CHANGE_RESPONSES}, tags=["tickets"])
-def add_note(request: HttpRequest, number: str, data: NoteIn) -> tuple[int, EntryOut]:
+def add_note(request: HttpRequest, number: str, data: NoteIn) -> WithStatus[EntryOut]:
     """An internal note, never shown to the customer."""
     user = _agent(request)
     ticket = access.ticket_for_agent(user, number)
     entry = services.post_note(ticket=ticket, actor=user, body=data.body, is_html=data.is_html)
-    return 201, _entry(entry)
+    return WithStatus(201, _entry(entry))
 
 
 @api.post("/v1/tickets/{number}/status", response={200: TicketOut, **_CHANGE_RESPONSES}, tags=["tickets"])
