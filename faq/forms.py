@@ -83,6 +83,8 @@ class CannedForm(FilesMixin, forms.ModelForm):
         department.queryset = departments if managed is None else departments.filter(pk__in=managed)
         department.required = managed is not None  # only superusers write global responses
         department.empty_label = _("Every department") if managed is None else None
+        if managed is not None:
+            department.help_text = _("Responses for every department are written by administrators.")
         # The live preview: htmx posts the body as it is typed and shows it filled with example values.
         self.fields["body"].widget.attrs.update(
             {
