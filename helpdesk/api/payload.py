@@ -238,7 +238,7 @@ def _number(data: dict[str, Any], key: str) -> int | None:
     value = _text(data, key)
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit() and len(value) < 10):
         raise _validation_error([f"{key}: Invalid data type, a number is expected"])
     return int(value)
 

@@ -173,3 +173,19 @@ def test_an_invalid_email_is_refused(client, api_key):
 
     assert response.status_code == 400
     assert "email: Valid email address required" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["two", "-1", "²", "99999999999999999999"])
+def test_a_topic_id_that_is_not_a_small_number_is_a_validation_error(client, api_key, value):
+    response = post_json(client, {**DOCUMENTED, "topicId": value}, api_key)
+
+    assert response.status_code == 400
+    assert "topicId: Invalid data type" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_an_unknown_priority_is_a_validation_error(client, api_key):
+    response = post_json(client, {**DOCUMENTED, "priorityId": 9}, api_key)
+
+    assert response.status_code == 400
+    assert "priorityId: Unknown priority" in response.content.decode()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.e2e.conftest import browser, page  # noqa: F401  (the browser fixtures)
+# The browser tests' fixtures; this package of its own closes the browser once its tests are done.
+from tests.e2e.conftest import browser, page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
