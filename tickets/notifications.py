@@ -8,7 +8,9 @@ rolled-back change sends nothing and a failing mail server never undoes a change
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,6 +21,17 @@ from tickets.models import ThreadEntry, Ticket
 
 # "@alice" mentions the agent whose e-mail address starts with "alice@".
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
+_muted: ContextVar[bool] = ContextVar("mail_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Queue no mail for changes made inside the block (demo data, imports of old tickets)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def mentioned_agents(text: str, ticket: Ticket) -> list[Agent]:
@@ -37,11 +50,12 @@ def notify_opened(ticket: Ticket, actor: User, *, autorespond: bool) -> None:
     """A new ticket: the auto-response to its requester, and the new-ticket alert to its department's agents.
 
     No auto-response when the caller says so (robots), the help topic turns it off, or staff opened the
-    ticket for someone else.
+    ticket for someone else without ticking "Send the customer a notice" (``custom_fields["notify_customer"]``).
     """
     topic_allows = ticket.help_topic is None or ticket.help_topic.auto_respond
     opened_by_staff = actor.pk != ticket.requester_id and actor.is_staff
-    if autorespond and topic_allows and not opened_by_staff:
+    staff_asked = opened_by_staff and ticket.custom_fields.get("notify_customer") is True
+    if autorespond and topic_allows and (staff_asked or not opened_by_staff):
         _mail("auto_response", ticket.pk, [ticket.requester])
     agents = _mail_wanted("notify_on_new_ticket").filter(access__department=ticket.department_id)
     _mail("new_ticket_alert", ticket.pk, _users(agents, exclude={actor.pk}))
@@ -119,6 +133,9 @@ def _assignee_user(ticket: Ticket) -> int | None:
 def _mail(key: str, object_id: int, recipients: Iterable[User]) -> None:
     """Queue one mail per recipient once the transaction commits; a failure to queue never breaks the change."""
     from helpdesk.mail.jobs import send_notification
+
+    if _muted.get():
+        return
 
     def queue(user_id: int) -> Callable[[], object]:
         return lambda: send_notification.delay(key, user_id, object_id)

@@ -8,6 +8,7 @@ from helpdesk.accounts.models import User
 from helpdesk.mail.models import Mailbox
 from helpdesk.mail.signing import SignedId, read_message_id
 from tests.conftest import make_agent
+from tickets import notifications
 from tickets.links import link_for_token
 from tickets.models import HelpTopic, Source
 from tickets.services import NewAttachment, add_collaborator, open_ticket, post_message, post_note, post_reply
@@ -63,6 +64,23 @@ def test_ticket_opened_by_an_agent_for_a_customer_sends_no_auto_response(
         open_carols_ticket(carol, support, actor=alice.user, source=Source.PHONE)
 
     assert smtp.to("carol@customer.test") == []
+
+
+def test_ticket_opened_by_an_agent_who_asks_to_notify_the_customer_sends_the_auto_response(
+    smtp, carol, support, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        open_carols_ticket(carol, support, actor=alice.user, custom_fields={"notify_customer": True})
+
+    assert len(smtp.to("carol@customer.test")) == 1
+
+
+def test_changes_made_while_muted_send_no_mail(smtp, carol, support, alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), notifications.muted():
+        ticket = open_carols_ticket(carol, support)
+        post_reply(ticket=ticket, actor=alice.user, body="Demo reply")
+
+    assert smtp.delivered == []
 
 
 def test_agent_reply_reaches_the_requester_threaded_under_the_customer_mail(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
-from tickets import demo
+from tickets import demo, notifications
 
 
 def _count(value: str) -> int:
@@ -68,7 +68,8 @@ class Command(BaseCommand):
         if missing and not cast.topics:
             raise CommandError(_("No active demo help topic has agents to work it, so no tickets can be planned."))
         if missing:
-            self._seed_tickets(cast, missing=missing, existing=existing, options=options)
+            with notifications.muted():  # demo customers and agents get no mail about their made-up tickets
+                self._seed_tickets(cast, missing=missing, existing=existing, options=options)
         self.stdout.write(
             _("Created %(created)d demo tickets in %(seconds).1f s; there are %(total)d.")
             % {"created": missing, "seconds": time.monotonic() - started, "total": existing + missing}
