@@ -48,6 +48,7 @@ def test_a_task_blocks_closing_its_ticket_until_it_is_completed(page, results_di
     page.locator("[data-ticket-tasks]").get_by_role("link", name=f"#{task.pk} Replace the fuser").click()
     page.get_by_role("button", name="Complete task").click()
     page.get_by_text("The task is completed.").wait_for()
+    page.screenshot(path=str(results_dir / "task-page-completed.png"), full_page=True)
 
     page.locator("[data-task-ticket]").get_by_role("link", name=f"#{ticket.number}").click()
     close_from_the_action_panel(page)
