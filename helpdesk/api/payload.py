@@ -137,8 +137,11 @@ def read_xml(raw: bytes) -> dict[str, Any]:
     except DefusedXmlException:
         raise PayloadError("XML error: entities and document type declarations are not allowed") from None
     data: dict[str, Any] = dict(root.attrib)
-    for child in root:
-        data[child.tag] = _xml_value(child)
+    try:
+        for child in root:
+            data[child.tag] = _xml_value(child)
+    except RecursionError:
+        raise PayloadError("XML error: elements nested too deeply") from None
     data["attachments"] = _xml_files(root.find("attachments"))
     return data
 

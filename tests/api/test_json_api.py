@@ -7,7 +7,7 @@ from helpdesk.api.models import AgentToken
 from tests.api.conftest import make_token
 from tests.conftest import make_agent
 from tickets.models import Source, State, Status, ThreadEntry
-from tickets.services import open_ticket, post_note
+from tickets.services import NewAttachment, open_ticket, post_note
 
 
 def call(client, method, path, token, data=None):
@@ -228,3 +228,18 @@ def test_an_agent_of_another_department_cannot_change_the_ticket(client, bob, ti
     assert response.status_code == 404
     assert ticket.entries.count() == 1
     assert ticket.events.count() == 1
+
+
+def test_reading_a_ticket_takes_the_same_queries_for_a_long_thread(
+    client, alice, ticket, django_assert_max_num_queries
+):
+    token = make_token(alice)
+    for n in range(8):
+        post_note(ticket=ticket, actor=alice.user, body=f"Note {n}", attachments=[NewAttachment(f"{n}.txt", b"x")])
+
+    with django_assert_max_num_queries(10):
+        data = call(client, "get", f"/api/v1/tickets/{ticket.number}?notes=true", token).json()
+    assert len(data["thread"]) == 9
+    assert data["thread"][-1]["attachments"] == [
+        {"name": "7.txt", "size": 1, "content_type": "application/octet-stream"}
+    ]

@@ -124,3 +124,10 @@ def test_the_key_is_checked_before_the_body_is_read(client, db):
     response = osticket_post(client, "/api/tickets.json", "{broken", key="nope")
 
     assert response.status_code == 401
+
+
+def test_json_nested_too_deeply_is_refused(client, api_key):
+    response = post(client, api_key, '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+
+    assert response.status_code == 400
+    assert response.content == b"Maximum stack depth exceeded"

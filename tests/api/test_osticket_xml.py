@@ -114,3 +114,11 @@ def test_alert_and_autorespond_false_as_text_are_false(client, api_key, mailoutb
 
     assert Ticket.objects.count() == 1
     assert not [m for m in mailoutbox for address in m.to if "api@osticket.com" in address]
+
+
+def test_deeply_nested_xml_gets_400_not_a_crash(client, api_key):
+    body = "<ticket><extra>" + "<a>" * 5000 + "</a>" * 5000 + "</extra></ticket>"
+    response = post_xml(client, body, api_key)
+
+    assert response.status_code == 400
+    assert not Ticket.objects.exists()
