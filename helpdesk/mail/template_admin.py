@@ -68,6 +68,21 @@ class MailTemplateAdmin(admin.ModelAdmin):
     list_filter = ("key", "language", "is_active")
     search_fields = ("key", "subject", "text")
     readonly_fields = ("preview",)
+    fieldsets = (
+        (None, {"fields": ("key", "language", "is_active")}),
+        (
+            _("Template"),
+            {
+                "fields": ("subject", "text", "html", "preview"),
+                "description": _(
+                    "Variables: ticket.number, ticket.subject, ticket.status, ticket.priority, ticket.department, "
+                    "ticket.assignee, ticket.due_at, recipient.name, recipient.email, department.name, "
+                    "department.signature, entry.author, entry.text, entry.html, link. Write them as "
+                    "{{ ticket.number }}; the if tag works too. The ticket number is added to the subject."
+                ),
+            },
+        ),
+    )
 
     @admin.display(description=_("preview, with sample values"))
     def preview(self, obj: MailTemplate) -> str:
