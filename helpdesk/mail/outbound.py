@@ -56,7 +56,9 @@ def reply(entry: ThreadEntry, recipient: User) -> EmailMultiAlternatives:
         raise ValueError("internal notes are never mailed to customers")
     ticket = entry.ticket
     context = _context(ticket, recipient, link=customer_link(ticket=ticket, user=recipient), entry=entry)
-    message = _compose("reply", ticket, recipient, context, answering=_answered_by(entry), auto=None)
+    # A response no person wrote (a filter's canned answer) is automatic mail, and says so.
+    auto = None if entry.author_id else AUTO_REPLIED
+    message = _compose("reply", ticket, recipient, context, answering=_answered_by(entry), auto=auto)
     for attachment in entry.attachments.all():
         with attachment.file.open("rb") as handle:
             message.attach(attachment.safe_name, handle.read(), attachment.content_type)
@@ -87,6 +89,8 @@ def message_alert(entry: ThreadEntry, recipient: User) -> EmailMultiAlternatives
 
 def mention_alert(entry: ThreadEntry, recipient: User) -> EmailMultiAlternatives:
     """To an agent named with @ in an internal note (agents only: the note is quoted)."""
+    if not recipient.is_staff:
+        raise ValueError("internal notes are mailed to staff only")
     context = _context(entry.ticket, recipient, link=staff_link(entry.ticket), entry=entry)
     return _compose("mention_alert", entry.ticket, recipient, context, answering=None, auto=AUTO_GENERATED)
 

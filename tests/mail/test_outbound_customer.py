@@ -10,7 +10,7 @@ from helpdesk.mail.signing import SignedId, read_message_id
 from tests.conftest import make_agent
 from tickets import notifications
 from tickets.links import link_for_token
-from tickets.models import HelpTopic, Source
+from tickets.models import HelpTopic, Source, ThreadEntry
 from tickets.services import NewAttachment, add_collaborator, open_ticket, post_message, post_note, post_reply
 
 LINK = re.compile(r"http://testserver/link/([^/\s\"]+)/")
@@ -175,3 +175,15 @@ def test_reply_to_is_the_mailbox_when_the_department_has_no_address(
 
     [mail] = smtp.to("carol@customer.test")
     assert mail["Reply-To"] == "help@example.com"
+
+
+def test_a_response_no_person_wrote_is_marked_automatic(smtp, ticket, alice, django_capture_on_commit_callbacks):
+    entry = post_reply(ticket=ticket, actor=alice.user, body="Thanks, we are on it.")
+    ThreadEntry.objects.filter(pk=entry.pk).update(author=None, author_name="Support")
+    entry.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify_reply(entry)
+
+    [mail] = smtp.to("carol@customer.test")
+    assert mail["Auto-Submitted"] == "auto-replied"
