@@ -41,6 +41,8 @@ def create_task(
     title = title.strip()
     if not title:
         raise TaskError(_("A task needs a title."))
+    if ticket is not None:
+        ticket = _lock_ticket(ticket.pk)
     department = department or (ticket.department if ticket else None)
     if department is None:
         raise TaskError(_("Choose a department for the task."))
@@ -122,6 +124,8 @@ def complete_task(*, task: Task, actor: User) -> Task:
 @transaction.atomic
 def reopen_task(*, task: Task, actor: User) -> Task:
     """Open a completed task again, unless its ticket is closed (a closed ticket has no open tasks)."""
+    if task.ticket_id is not None:
+        _lock_ticket(task.ticket_id)  # first the ticket, as closing and merging do, so they cannot interleave
     task = _lock(task)
     _require_work(actor, task)
     if task.is_open:
@@ -174,6 +178,11 @@ def may_manage(actor: User, task: Task) -> bool:
 def may_work(actor: User, task: Task) -> bool:
     """Whether the actor may write notes in, complete or reopen the task."""
     return _is_worker(actor, task) or _may_manage_in(actor, task.department_id)
+
+
+def _lock_ticket(pk: int) -> Ticket:
+    """The ticket's row, locked: closing it checks for open tasks under the same lock."""
+    return Ticket.objects.select_for_update(of=("self",)).select_related("department", "status").get(pk=pk)
 
 
 def _lock(task: Task) -> Task:
