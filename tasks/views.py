@@ -24,7 +24,7 @@ from helpdesk.accounts.views import StaffRequest, staff_required
 from tasks import files, services
 from tasks.access import task_for_agent
 from tasks.filters import DEFAULT_SORT, PAGE_PARAM, SORTS, TaskFilter
-from tasks.forms import AssignFields, NewTaskForm, NoteForm, TaskEditForm
+from tasks.forms import AssignFields, NewTaskForm, NoteForm, TaskEditForm, task_departments
 from tasks.models import Task, TaskEvent, TaskNote
 from tasks.queues import DEFAULT_TASK_QUEUE, TASK_QUEUES, TaskQueue, for_listing, task_queue_counts, task_queue_for
 from tickets.access import ticket_for_agent, visible_tickets
@@ -69,6 +69,7 @@ def _queue_response(request: StaffRequest, queue: TaskQueue) -> HttpResponse:
         "filters": filters,
         "filtered": filters.active(),
         "menu": [(each, counts[slug]) for slug, each in TASK_QUEUES.items()],
+        "may_create": task_departments(request.user).exists(),
     }
     return render(request, "scp/tasks/list.html", context)
 

@@ -426,3 +426,12 @@ def test_the_queue_is_paged(client, alice, support):
     response = client.get("/scp/tasks/?page=2")
 
     assert len(response.context["page"].object_list) == 2
+
+
+def test_the_new_task_button_shows_only_to_who_may_create_one(client, alice, bob, support):
+    bob.access.update(role=Role.objects.create(name="Readers", can_manage_tasks=False))
+
+    signed_in(client, alice.user)
+    assert 'href="/scp/tasks/new/"' in client.get("/scp/tasks/").content.decode()
+    signed_in(client, bob.user)
+    assert 'href="/scp/tasks/new/"' not in client.get("/scp/tasks/").content.decode()
