@@ -8,11 +8,13 @@ with a fragment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,7 +64,13 @@ def kb(request: StaffRequest) -> HttpResponse:
     return render(request, "scp/kb/index.html", context)
 
 
-def _save_or_show(request: StaffRequest, form: Any, template: str, save: Any, context: dict[str, Any]) -> HttpResponse:
+def _save_or_show(
+    request: StaffRequest,
+    form: BaseForm,
+    template: str,
+    save: Callable[[dict[str, Any]], str],
+    context: dict[str, Any],
+) -> HttpResponse:
     """Validate the form and run ``save(cleaned_data)``; on success go where it returns, else show the form again."""
     if request.method == "POST" and form.is_valid():
         try:
