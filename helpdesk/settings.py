@@ -115,6 +115,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.jobs.mark_overdue_tickets",
         "schedule": float(env_int("OVERDUE_CHECK_SECONDS", 300, minimum=10)),
     },
+    "fetch-mail": {
+        "task": "helpdesk.mail.jobs.fetch_mail",
+        "schedule": float(env_int("MAIL_POLL_SECONDS", 60, minimum=5)),
+    },
 }
 
 # Users, login and passwords
@@ -236,6 +240,18 @@ MAIL_MESSAGE_ID_DOMAIN = env_str(
     "MAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
 )
 MAIL_SIGNING_KEY = env_str("MAIL_SIGNING_KEY")
+
+# Incoming mail: mailboxes (configured in the admin) are polled every MAIL_POLL_SECONDS.
+MAIL_POLL_SECONDS = env_int("MAIL_POLL_SECONDS", 60, minimum=5)
+MAIL_FETCH_TIMEOUT = env_int("MAIL_FETCH_TIMEOUT", 60, minimum=5)  # seconds for one mail server operation
+MAIL_TLS_CA_FILE = env_str("MAIL_TLS_CA_FILE")  # a private CA for mail servers; empty: the system's
+MAIL_MAX_MESSAGE_BYTES = env_int("MAIL_MAX_MESSAGE_BYTES", 40 * 1024 * 1024, minimum=1024)
+MAIL_ROBOT_POLICY = env_str("MAIL_ROBOT_POLICY", "import").strip().lower()
+if MAIL_ROBOT_POLICY not in ("import", "drop"):
+    raise ImproperlyConfigured(f"MAIL_ROBOT_POLICY must be import or drop, not {MAIL_ROBOT_POLICY!r}")
+MAIL_RATE_LIMIT_COUNT = env_int("MAIL_RATE_LIMIT_COUNT", 20)  # mails per sender per window; 0 turns it off
+MAIL_RATE_LIMIT_MINUTES = env_int("MAIL_RATE_LIMIT_MINUTES", 10, minimum=1)
+MAIL_CC_AS_COLLABORATORS = env_bool("MAIL_CC_AS_COLLABORATORS", True)
 
 # API: osTicket-compatible ticket creation (X-API-Key) and the agents' JSON API (bearer tokens).
 # X-Forwarded-For is believed only from these addresses or ranges.

@@ -635,6 +635,28 @@ def add_collaborator(*, ticket: Ticket, actor: User, user: User) -> Ticket:
 
 
 @transaction.atomic
+def add_collaborators_by_mail(*, ticket: Ticket, author: User, users: Iterable[User]) -> list[User]:
+    """People a customer copied on their mail to the ticket join it in CC; returns those newly added.
+
+    No staff permission is checked: the author already writes in this ticket, and whom they copy on
+    their own mail is theirs to choose (the inbound mail channel calls this after their message).
+    """
+    ticket = _lock(ticket)
+    if author.pk != ticket.requester_id and not ticket.collaborators.filter(pk=author.pk).exists():
+        raise NotAllowed(_("Only the requester and the people in CC can write in this ticket."))
+    present = set(ticket.collaborators.values_list("pk", flat=True)) | {ticket.requester_id}
+    added = list({user.pk: user for user in users if user.pk not in present}.values())
+    if not added:
+        return []
+    ticket.collaborators.add(*added)
+    now = timezone.now()
+    _save(ticket, now)
+    for user in added:
+        _event(ticket, author, Kind.CC, at=now, added=user.email, by_mail=True)
+    return added
+
+
+@transaction.atomic
 def remove_collaborator(*, ticket: Ticket, actor: User, user: User) -> Ticket:
     ticket = _lock(ticket)
     _require(actor, ticket, "edit", _("You may not change tickets of this department."))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from tickets.models import Attachment, ThreadEntry, Ticket
 
@@ -22,6 +24,7 @@ SHOWN_AT_EACH_END = 50
 INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 _CID_SRC = re.compile(r'src="cid:([^"]+)"', re.IGNORECASE)
+_REMOTE_IMG = re.compile(r'<img\b[^>]*?\ssrc="((?:https?:)?//[^"]*)"[^>]*>', re.IGNORECASE)
 
 
 def media_type(attachment: Attachment) -> str:
@@ -39,6 +42,7 @@ class EntryView:
     body: str  # sanitised HTML with cid: images pointing at our attachment URLs
     files: list[Attachment]
     images: list[Attachment]  # image files not already shown in the body
+    quoted: str = ""  # the quoted history below a mail, prepared like the body
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,23 @@ def entry_view(entry: ThreadEntry) -> EntryView:
         in_body.add(attachment.pk)
         return f'src="{attachment_url(attachment)}"'
 
-    body = _CID_SRC.sub(to_url, entry.body)
+    body = _without_remote_images(_CID_SRC.sub(to_url, entry.body))
+    quoted = _without_remote_images(_CID_SRC.sub(to_url, entry.quoted))
     images = [a for a in files if is_inline_image(a) and a.pk not in in_body]
-    return EntryView(entry=entry, body=body, files=files, images=images)
+    return EntryView(entry=entry, body=body, files=files, images=images, quoted=quoted)
+
+
+def _without_remote_images(markup: str) -> str:
+    """Images from other hosts become links: loading them would tell the sender who read the mail, and when."""
+
+    def to_link(match: re.Match[str]) -> str:
+        return format_html(
+            '<a class="external-image" href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>',
+            html.unescape(match.group(1)),
+            gettext("[external image]"),
+        )
+
+    return _REMOTE_IMG.sub(to_link, markup)
 
 
 def attachment_url(attachment: Attachment) -> str:

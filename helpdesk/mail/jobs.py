@@ -6,10 +6,13 @@ import logging
 import smtplib
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.utils.translation import gettext as _
 
 from helpdesk.accounts.models import User
 from helpdesk.mail import outbound
+from helpdesk.mail.fetching import poll_all
+from helpdesk.mail.models import InboundMail
 from tickets.models import ThreadEntry, Ticket
 
 log = logging.getLogger(__name__)
@@ -50,3 +53,29 @@ def _build(key: str, recipient: User, object_id: int) -> EmailMultiAlternatives 
         Ticket.objects.select_related("department", "status", "assignee__user", "team").filter(pk=object_id).first()
     )
     return outbound.TICKET_MAILS[key](ticket, recipient) if ticket else None
+
+
+# --- incoming mail ------------------------------------------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def fetch_mail() -> None:
+    """Poll every enabled mailbox (beat runs this every MAIL_POLL_SECONDS); errors land on each mailbox."""
+    for report in poll_all():
+        log.info("%s", report)
+
+
+@shared_task(ignore_result=True)
+def alert_held_mail(record_id: int) -> None:
+    """Tell the superusers that a sender went over the rate limit and their mail is being held."""
+    record = InboundMail.objects.filter(pk=record_id).first()
+    admins = list(User.objects.filter(is_superuser=True, is_active=True).values_list("email", flat=True))
+    if record is None or not admins:
+        return
+    subject = _("Mail from %(sender)s is being held") % {"sender": record.sender}
+    body = _(
+        "%(sender)s sent more mail than the rate limit allows, perhaps a mail loop. Further mail from this "
+        "address is held until the rate drops; held messages are listed under Fetched messages in the admin, "
+        "where they can be imported.\n\n%(reason)s"
+    ) % {"sender": record.sender, "reason": record.reason}
+    send_mail(subject, body, None, admins)

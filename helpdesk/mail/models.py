@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,6 +46,9 @@ class Mailbox(models.Model):
     last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+    # The poller's lease: one poller at a time per mailbox, taken by an atomic UPDATE (see fetching.py).
+    locked_until = models.DateTimeField(_("polled until"), null=True, blank=True, editable=False)
+    lock_token = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("mailbox")
@@ -80,3 +84,52 @@ class MailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.language})"
+
+
+class InboundMail(models.Model):
+    """One message fetched from a mailbox and what became of it. Failed and held ones keep their raw bytes.
+
+    ``message_id`` is unique: it is what makes a message fetched twice (two pollers, a poll cut short
+    before the server copy was removed, the same mail in two mailboxes) import once.
+    """
+
+    class State(models.TextChoices):
+        IMPORTED = "imported", _("imported")
+        DROPPED = "dropped", _("dropped")
+        FAILED = "failed", _("failed")
+        HELD = "held", _("held")
+        TOO_LARGE = "too_large", _("left on the server (too large)")
+
+    mailbox = models.ForeignKey(
+        Mailbox, verbose_name=_("mailbox"), on_delete=models.SET_NULL, null=True, blank=True, related_name="mails"
+    )
+    server_uid = models.CharField(_("server id"), max_length=255, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    raw = models.BinaryField(_("raw message"), blank=True, editable=False)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fetched message")
+        verbose_name_plural = _("fetched messages")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["mailbox", "server_uid"], name="inboundmail_server_copy"),
+            models.Index(fields=["sender", "received_at"], name="inboundmail_sender_rate"),
+            models.Index(fields=["state", "-received_at"], name="inboundmail_state_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender or '?'}: {self.subject or self.message_id}"
+
+    @property
+    def removable_from_server(self) -> bool:
+        """Whether the server copy may go: it is stored or deliberately dropped, not left behind as too large."""
+        return self.state != self.State.TOO_LARGE
