@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from helpdesk.accounts.models import User
 from tickets import access, services
-from tickets.models import Attachment, HelpTopic, SLAPlan, Status, ThreadEntry, Ticket, TicketEvent
+from tickets.links import revoke_link_ids
+from tickets.models import AccessLink, Attachment, HelpTopic, SLAPlan, Status, ThreadEntry, Ticket, TicketEvent
 
 
 class ReadOnlyAdminMixin:
@@ -338,3 +339,24 @@ class TicketEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("details"))
     def summary(self, obj: TicketEvent) -> str:
         return Truncator(str(obj.data)).chars(80) if obj.data else ""
+
+
+@admin.register(AccessLink)
+class AccessLinkAdmin(admin.ModelAdmin):
+    """The signed ticket links sent to customers: who may still open what, and a way to revoke them."""
+
+    list_display = ("ticket", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at", "expires_at")
+    list_select_related = ("ticket", "user")
+    search_fields = ("=ticket__number", "user__email")
+    readonly_fields = ("ticket", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
+    fields = readonly_fields
+    actions = ("revoke",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # links are made for a mail; the secret is never stored to show here
+
+    @admin.action(description=_("Revoke the selected links"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[AccessLink]) -> None:
+        count = revoke_link_ids(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d links revoked.") % {"count": count})

@@ -73,3 +73,8 @@ def revoke_links(*, ticket: Ticket, user: User | None = None) -> int:
     if user is not None:
         links = links.filter(user=user)
     return links.update(revoked_at=timezone.now())
+
+
+def revoke_link_ids(ids: list[int]) -> int:
+    """Revoke these links (those still live); returns how many."""
+    return AccessLink.objects.filter(pk__in=ids, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -152,3 +152,14 @@ def test_a_signed_in_owner_following_their_link_stays_signed_in(client, site, ti
 
     assert response.status_code == 200
     assert client.session["_auth_user_id"] == str(carol.pk)
+
+
+def test_an_admin_revokes_links_from_the_admin(client, site, admin_user, ticket, carol):
+    url = customer_link(ticket=ticket, user=carol)
+    link = AccessLink.objects.get()
+    signed_in(client, admin_user).post(
+        reverse("admin:tickets_accesslink_changelist"), {"action": "revoke", "_selected_action": [link.pk]}
+    )
+    client.logout()
+
+    assert client.get(path_of(url)).status_code == 404

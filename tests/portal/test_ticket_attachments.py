@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests.conftest import signed_in
 from tests.portal.conftest import open_link
+from tests.test_attachment_download import attach as message_file
 from tickets import services
 from tickets.services import NewAttachment
 
@@ -15,16 +16,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 def url(ticket, attachment):
     return reverse("portal:attachment", args=[ticket.number, attachment.pk])
-
-
-def message_file(ticket, author, name, content, content_type):
-    entry = services.post_message(
-        ticket=ticket,
-        author=author,
-        body="See attached.",
-        attachments=[NewAttachment(name=name, content=content, content_type=content_type)],
-    )
-    return entry.attachments.get()
 
 
 def note_file(ticket, agent):
