@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "helpdesk.accounts",
     "helpdesk.mail",
     "helpdesk.api",
+    "helpdesk.automation",
+    "helpdesk.timetracking",
     "tickets",
     "tasks",
     "faq",
@@ -114,6 +116,10 @@ CELERY_BEAT_SCHEDULE = {
     "mark-overdue-tickets": {
         "task": "tickets.jobs.mark_overdue_tickets",
         "schedule": float(env_int("OVERDUE_CHECK_SECONDS", 300, minimum=10)),
+    },
+    "auto-close-tickets": {
+        "task": "helpdesk.automation.jobs.auto_close_tickets",
+        "schedule": 3600.0,
     },
     "fetch-mail": {
         "task": "helpdesk.mail.jobs.fetch_mail",
@@ -262,6 +268,13 @@ API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)  # requests per minute per key o
 
 # Tickets
 TICKET_NUMBER_DIGITS = env_int("TICKET_NUMBER_DIGITS", 6, minimum=4)
+
+# Automation: status moves on replies, and closing tickets left waiting (README, "Automation").
+AUTOMATION_REOPEN_ON_CUSTOMER_REPLY = env_bool("AUTOMATION_REOPEN_ON_CUSTOMER_REPLY", True)
+AUTOMATION_AWAIT_CUSTOMER_ON_REPLY = env_bool("AUTOMATION_AWAIT_CUSTOMER_ON_REPLY", True)
+AUTOMATION_AWAITING_STATUS = env_str("AUTOMATION_AWAITING_STATUS", "Awaiting customer")
+AUTO_CLOSE_DAYS = env_int("AUTO_CLOSE_DAYS", 14)  # 0 turns auto-close off
+AUTO_CLOSE_STATUSES = env_list("AUTO_CLOSE_STATUSES", ["Resolved", "Awaiting customer"])
 
 # Customer portal: signed mail links, branding and what customers may do themselves.
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 30, minimum=1)

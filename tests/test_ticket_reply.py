@@ -155,13 +155,14 @@ def test_an_unknown_reply_type_is_a_form_error(client, alice, ticket):
 # --- status on send ---------------------------------------------------------------------------
 
 
-def test_the_status_is_unchanged_by_default(client, alice, ticket):
+def test_with_no_status_chosen_a_reply_awaits_the_customer(client, alice, ticket):
+    # Status automation (AUTOMATION_AWAIT_CUSTOMER_ON_REPLY, on by default); tests/automation covers it off.
     signed_in(client, alice.user)
 
     send(client, ticket, status="")
 
     ticket.refresh_from_db()
-    assert ticket.status == Status.default_for(State.OPEN)
+    assert ticket.status.name == "Awaiting customer"
 
 
 def test_a_reply_can_set_the_status(client, alice, ticket):

@@ -1520,7 +1520,7 @@ class TicketRows:
             "team": ticket.team.name if ticket.team else None,
         }
 
-    def change_status(self, actor: User, status: Status, at: datetime) -> None:
+    def change_status(self, actor: User, status: Status, at: datetime, **data: Any) -> None:
         """What services._change_status writes."""
         ticket = self.ticket
         before, was = ticket.status.name, ticket.state
@@ -1532,7 +1532,7 @@ class TicketRows:
             ticket.closed_at, kind = None, Kind.REOPENED
         else:
             kind = Kind.STATUS
-        self.event(actor, kind, at, before=before, after=status.name)
+        self.event(actor, kind, at, before=before, after=status.name, **data)
 
 
 def _fold_assign(rows: TicketRows, step: Step) -> None:
@@ -1559,12 +1559,19 @@ def _fold_reply(rows: TicketRows, step: Step) -> None:
     rows.event(step.actor, Kind.RESPONSE, step.at, entry)
     if step.status is not None and step.status.pk != ticket.status.pk:
         rows.change_status(step.actor, step.status, step.at)
+    elif step.status is None and settings.AUTOMATION_AWAIT_CUSTOMER_ON_REPLY:
+        awaiting = rows.cast.statuses.awaiting
+        named = awaiting.name == settings.AUTOMATION_AWAITING_STATUS and awaiting.pk != ticket.status.pk
+        if named and ticket.status.is_default and ticket.state == State.OPEN:
+            rows.change_status(step.actor, awaiting, step.at, automatic=True)
 
 
 def _fold_message(rows: TicketRows, step: Step) -> None:
     ticket = rows.ticket
     if ticket.state == State.CLOSED:
         rows.change_status(step.actor, rows.cast.statuses.open, step.at)
+    elif settings.AUTOMATION_REOPEN_ON_CUSTOMER_REPLY and ticket.status.name == settings.AUTOMATION_AWAITING_STATUS:
+        rows.change_status(step.actor, rows.cast.statuses.open, step.at, automatic=True)
     entry = rows.entry(Entry.MESSAGE, step.actor, step.body, ticket.source, step.at)
     ticket.last_message_at, ticket.is_answered = step.at, False
     ticket.activity, ticket.unread_count = Activity.UNREAD, ticket.unread_count + 1

@@ -146,3 +146,23 @@ def _mail(key: str, object_id: int, recipients: Iterable[User]) -> None:
 
 def _create(recipient: User, kind: str, ticket: Ticket, text: str) -> Notification:
     return Notification.objects.create(recipient=recipient, kind=kind, ticket=ticket, text=text[:255])
+
+
+# Notification kind of the in-app overdue alert; it joins Notification.Kind's choices with the next accounts migration.
+OVERDUE_KIND = "overdue"
+
+
+def alert_overdue_in_app(tickets: Iterable[Ticket]) -> list[Notification]:
+    """An in-app alert for each overdue ticket's assignee and its department's manager (once each, if active)."""
+    tickets = list(tickets)
+    departments = Department.objects.filter(pk__in={t.department_id for t in tickets}, manager__user__is_active=True)
+    managers = dict(departments.values_list("pk", "manager__user_id"))
+    agents = Agent.objects.filter(pk__in={t.assignee_id for t in tickets}, user__is_active=True)
+    assignees = dict(agents.values_list("pk", "user_id"))
+    alerts = []
+    for ticket in tickets:
+        found = (assignees.get(ticket.assignee_id or 0), managers.get(ticket.department_id))
+        users = {pk for pk in found if pk is not None}
+        text = _("Ticket #%(number)s is overdue") % {"number": ticket.number}
+        alerts += [Notification(recipient_id=pk, kind=OVERDUE_KIND, ticket=ticket, text=text) for pk in sorted(users)]
+    return Notification.objects.bulk_create(alerts)

@@ -64,7 +64,11 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     if not allow_all("ticket", [client_ip(request), email], limit=settings.PORTAL_TICKETS_PER_HOUR):
         form.add_error(None, _("Too many tickets were opened from here or for this address. Try again later."))
         return render(request, "portal/ticket_new.html", {"form": form}, status=429)
-    ticket = _open(form, requester=user or _customer(email, form.cleaned_data["name"]))
+    try:
+        ticket = _open(form, requester=user or _customer(email, form.cleaned_data["name"]))
+    except services.Rejected:
+        form.add_error(None, _("Sorry, we cannot accept this request here. Please contact us another way."))
+        return render(request, "portal/ticket_new.html", {"form": form}, status=403)
     request.session[OPENED_KEY] = ticket.number
     return redirect("portal:ticket_done")
 

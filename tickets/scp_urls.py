@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("tickets.urls_actions")),  # actions on one ticket, activity, print
     path("", include("tasks.urls")),  # the Tasks section
     path("", include("faq.urls")),  # the knowledge base and canned responses
+    path("", include("helpdesk.automation.urls")),  # due-date override
 ]

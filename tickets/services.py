@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -40,6 +40,10 @@ from tickets.models import (
     TicketType,
 )
 
+if TYPE_CHECKING:
+    from helpdesk.automation import filters
+    from helpdesk.mail.models import Mailbox
+
 Kind = TicketEvent.Kind
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,17 @@ class TicketError(Exception):
 
 class NotAllowed(TicketError):
     """The actor lacks the permission for this move."""
+
+
+class Rejected(TicketError):
+    """A ticket filter rejected the new ticket: nothing is saved and the sender gets no reply.
+
+    Channels translate it: the API answers 403, the portal a polite refusal, mail drops the message.
+    """
+
+    def __init__(self, message: str, *, by_filter: str) -> None:
+        super().__init__(message)
+        self.by_filter = by_filter
 
 
 @dataclass(frozen=True)
@@ -84,16 +99,25 @@ def open_ticket(
     custom_fields: dict[str, Any] | None = None,
     at: datetime | None = None,
     autorespond: bool = True,
+    mailbox: Mailbox | None = None,
 ) -> Ticket:
     """Open a ticket for ``requester`` with their first message, routed by the help topic.
 
     ``actor`` is who opened it (an agent on the phone, say); it defaults to the requester.
     ``autorespond=False`` sends the requester no acknowledgement (mail from robots, bounces, bulk).
+    A ticket the requester opens (mail, portal, API) first goes through the ticket filters, which may route
+    it (over the topic's choices), put people in CC, answer with canned responses, or raise ``Rejected``;
+    ``mailbox`` is the one the mail arrived in, for their conditions.
     """
-    actor = actor or requester
     subject = subject.strip()
     if not subject:
         raise TicketError(_("A ticket needs a subject."))
+    routing = None
+    if actor is None or actor.pk == requester.pk:
+        routing = _filter(requester, subject, body, is_html, help_topic=help_topic, mailbox=mailbox, source=source)
+        department = routing.department or department
+        cc = [*cc, *routing.cc_users(requester)]
+    actor = actor or requester
     department = department or (help_topic.department if help_topic else None)
     if department is None:
         raise TicketError(_("Choose a help topic or a department."))
@@ -125,7 +149,9 @@ def open_ticket(
             last_activity_at=now,
         )
     )
-    ccs = [user for user in cc if user.pk != requester.pk]
+    if routing is not None and routing.apply_to(ticket):
+        ticket.save(update_fields=["priority", "type", "team", "assignee"])
+    ccs = list({user.pk: user for user in cc if user.pk != requester.pk}.values())
     ticket.collaborators.add(*ccs)
     _add_entry(
         ticket,
@@ -139,11 +165,27 @@ def open_ticket(
         at=now,
     )
     created = {"source": source, "department": department.name, "status": status.name, "cc": [u.email for u in ccs]}
+    if routing is not None and routing.matched:
+        created["filters"] = routing.matched
     _event(ticket, actor, Kind.CREATED, at=now, **created)
     if ticket.assignee_id or ticket.team_id:
-        _event(ticket, None, Kind.ASSIGNED, at=now, before=None, after=_assignment(ticket), by_topic=True)
+        by_filter = routing is not None and routing.assigns
+        _event(ticket, None, Kind.ASSIGNED, at=now, before=None, after=_assignment(ticket), by_topic=not by_filter)
     notifications.notify_opened(ticket, actor, autorespond=autorespond)
+    if routing is not None:
+        routing.post_replies(ticket)
     return ticket
+
+
+def _filter(requester: User, subject: str, body: str, is_html: bool, **sample: Any) -> filters.Routing:
+    """What the ticket filters do with a ticket the requester opens; raises ``Rejected`` for a rejected one."""
+    from helpdesk.automation import filters
+
+    text = to_safe_body(body, is_html=is_html)[1]
+    routing = filters.route(filters.sample_for(email=requester.email, subject=subject, body_text=text, **sample))
+    if routing.rejected_by:
+        raise Rejected(_("This request was not accepted."), by_filter=routing.rejected_by)
+    return routing
 
 
 def _initial_status(help_topic: HelpTopic | None) -> Status:
@@ -200,6 +242,8 @@ def post_message(
     now = at or timezone.now()
     if ticket.is_closed:
         _change_status(ticket, author, Status.default_for(State.OPEN), now)
+    elif settings.AUTOMATION_REOPEN_ON_CUSTOMER_REPLY and ticket.status.name == settings.AUTOMATION_AWAITING_STATUS:
+        _change_status(ticket, author, Status.default_for(State.OPEN), now, automatic=True)
     entry = _add_entry(
         ticket,
         kind=ThreadEntry.Kind.MESSAGE,
@@ -259,8 +303,22 @@ def post_reply(
     _event(ticket, actor, Kind.RESPONSE, at=now, entry=entry.pk)
     if status is not None and status.pk != ticket.status_id:
         _change_status(ticket, actor, status, now)
+    elif status is None:
+        _await_customer(ticket, actor, now)
     notifications.notify_reply(entry)
     return entry
+
+
+def _await_customer(ticket: Ticket, actor: User, now: datetime) -> None:
+    """Status automation: a public reply on a ticket in the default open status now waits for the customer.
+
+    Only when the agent chose no status, AUTOMATION_AWAIT_CUSTOMER_ON_REPLY is on and the status exists.
+    """
+    if not (settings.AUTOMATION_AWAIT_CUSTOMER_ON_REPLY and ticket.status.is_default and not ticket.is_closed):
+        return
+    awaiting = Status.objects.filter(name=settings.AUTOMATION_AWAITING_STATUS, state=State.OPEN).first()
+    if awaiting is not None and awaiting.pk != ticket.status_id:
+        _change_status(ticket, actor, awaiting, now, automatic=True)
 
 
 @transaction.atomic
@@ -313,6 +371,29 @@ def post_system_note(*, ticket: Ticket, body: str, author_name: str, source: str
     )
     _save(ticket, now)
     _event(ticket, None, Kind.NOTE, at=now, entry=entry.pk)
+    return entry
+
+
+@transaction.atomic
+def post_auto_reply(*, ticket: Ticket, body: str, author_name: str) -> ThreadEntry:
+    """A public reply written by an automation rule (a filter's canned response), mailed like an agent's.
+
+    It is not an agent's answer: the ticket stays unanswered and in the agents' open queues.
+    """
+    ticket = _lock(ticket)
+    now = timezone.now()
+    entry = _automatic_entry(ticket, ThreadEntry.Kind.RESPONSE, body, author_name=author_name, at=now)
+    _event(ticket, None, Kind.RESPONSE, at=now, entry=entry.pk, automatic=True)
+    notifications.notify_reply(entry)
+    return entry
+
+
+def _automatic_entry(ticket: Ticket, kind: str, body: str, *, author_name: str, at: datetime) -> ThreadEntry:
+    safe_html, text = to_safe_body(body, is_html=False)
+    entry = ThreadEntry.objects.create(
+        ticket=ticket, kind=kind, author_name=author_name[:200], body=safe_html, body_text=text, created_at=at
+    )
+    _save(ticket, at)
     return entry
 
 
@@ -534,8 +615,8 @@ def _refuse_open_tasks(ticket: Ticket) -> None:
         )
 
 
-def _change_status(ticket: Ticket, actor: User | None, status: Status, now: datetime) -> None:
-    """Write a status change whose permission and rules were already checked."""
+def _change_status(ticket: Ticket, actor: User | None, status: Status, now: datetime, **data: Any) -> None:
+    """Write a status change whose permission and rules were already checked; ``data`` joins the event's."""
     before = ticket.status.name
     state_before = ticket.state
     ticket.status = status
@@ -554,7 +635,7 @@ def _change_status(ticket: Ticket, actor: User | None, status: Status, now: date
     else:
         kind = Kind.STATUS
     _save(ticket, now, *fields)
-    _event(ticket, actor, kind, at=now, before=before, after=status.name)
+    _event(ticket, actor, kind, at=now, before=before, after=status.name, **data)
 
 
 def set_priority(*, ticket: Ticket, actor: User, priority: int) -> Ticket:
@@ -808,7 +889,60 @@ def mark_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
                 TicketEvent(ticket=t, kind=Kind.OVERDUE, at=now, data={"due_at": str(t.due_at)}) for t in due
             )
             notifications.notify_overdue(due)
+            notifications.alert_overdue_in_app(due)
             flagged += len(due)
+
+
+# TicketEvent kind of a due-date change; it joins TicketEvent.Kind's choices with the next tickets migration.
+DUE_EVENT = "due"
+
+
+@transaction.atomic
+def set_due_date(*, ticket: Ticket, actor: User, due_at: datetime | None) -> Ticket:
+    """Override the ticket's due date; ``None`` goes back to the one its SLA plan gives.
+
+    A due date in the future clears the overdue flag, so the sweep flags (and alerts) again when it passes.
+    """
+    ticket = _lock(ticket)
+    _require(actor, ticket, "edit", _("You may not change tickets of this department."))
+    if due_at is None and ticket.sla is not None:
+        due_at = ticket.sla.due_after(ticket.created_at)
+    if due_at == ticket.due_at:
+        return ticket
+    now = timezone.now()
+    before = ticket.due_at
+    ticket.due_at = due_at
+    if due_at is None or due_at > now:
+        ticket.is_overdue = False
+    _save(ticket, now, "due_at", "is_overdue")
+    _event(ticket, actor, DUE_EVENT, at=now, before=_iso(before), after=_iso(due_at))
+    return ticket
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@transaction.atomic
+def close_automatically(*, ticket: Ticket, days: int, now: datetime | None = None) -> Ticket:
+    """Close a ticket left waiting ``days`` days, with an event and an internal notice saying why.
+
+    Refused (``TicketError``, nothing written) while the ticket has open tasks.
+    """
+    ticket = _lock(ticket)
+    now = now or timezone.now()
+    closed = Status.default_for(State.CLOSED)
+    if ticket.status_id == closed.pk:
+        return ticket
+    if not ticket.is_closed:
+        _refuse_open_tasks(ticket)
+    waited_in = ticket.status.name
+    _change_status(ticket, None, closed, now, automatic=True, days=days)
+    notice = _("Closed automatically after %(days)s days in %(status)s with no activity.")
+    _automatic_entry(
+        ticket, ThreadEntry.Kind.NOTE, notice % {"days": days, "status": waited_in}, author_name="Sportello", at=now
+    )
+    return ticket
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ def create_ticket(request: TicketRequest, *, key: ApiKey) -> Ticket:
             custom_fields=custom_fields,
             autorespond=request.autorespond,
         )
+    except services.Rejected:
+        raise  # a filter refused the sender: 403, not a validation error
     except services.TicketError as error:
         raise IntakeError(str(error)) from None
     _add_notes(ticket, request, key)

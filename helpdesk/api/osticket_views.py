@@ -18,6 +18,7 @@ from helpdesk.api import intake, limits, payload
 from helpdesk.api.models import ApiKey
 from helpdesk.api.networks import client_ip
 from helpdesk.api.tokens import digest
+from tickets import services
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ def _create(request: HttpRequest, reader: Reader) -> HttpResponse:
     except payload.PayloadError as error:
         log.warning("API request refused (400): %s", error)
         return plain(400, str(error))
+    except services.Rejected as rejected:
+        log.info("API ticket rejected by the filter %r", rejected.by_filter)
+        return plain(403, "Ticket denied")
     except intake.IntakeError as error:
         log.warning("API request refused (400): %s", error)
         return plain(400, f"Unable to create new ticket: validation errors:\n{error}")
