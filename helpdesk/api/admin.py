@@ -45,6 +45,7 @@ class ApiKeyAdmin(_ShownOnceAdmin):
         "prefix",
         "allowed_ips",
         "help_topic",
+        "mailbox",
         "can_create_tickets",
         "can_pipe_mail",
         "is_active",

@@ -40,6 +40,17 @@ class ApiKey(models.Model):
         blank=True,
         help_text=_("Routes tickets whose request names no topicId."),
     )
+    mailbox = models.ForeignKey(
+        "mail.Mailbox",
+        verbose_name=_("mailbox for piped mail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Mail piped to /api/tickets.email is routed as if fetched from this mailbox. A mailbox used only for "
+            "piping can stay inactive, so that nothing polls it."
+        ),
+    )
     can_create_tickets = models.BooleanField(_("may create tickets"), default=True)
     can_pipe_mail = models.BooleanField(_("may pipe e-mail"), default=False)
     is_active = models.BooleanField(_("active"), default=True)

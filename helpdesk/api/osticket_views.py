@@ -1,4 +1,4 @@
-"""osTicket's ticket API: ``POST /api/tickets.json`` and ``.xml`` (also under ``/api/http.php/``).
+"""osTicket's ticket API: ``POST /api/tickets.json``, ``.xml`` and ``.email`` (also under ``/api/http.php/``).
 
 Answers exactly as osTicket does: ``201`` with the bare ticket number, errors as plain English text.
 """
@@ -18,11 +18,14 @@ from helpdesk.api import intake, limits, payload
 from helpdesk.api.models import ApiKey
 from helpdesk.api.networks import client_ip
 from helpdesk.api.tokens import digest
+from helpdesk.mail.importing import receive
+from helpdesk.mail.models import InboundMail
 from tickets import services
 
 log = logging.getLogger(__name__)
 
 NOT_AUTHORIZED = "API key not found/active or source IP/hostname not authorized"
+INVALID = "Unable to create new ticket: validation errors:\n"
 Reader = Callable[[bytes], dict[str, Any]]
 
 
@@ -54,6 +57,36 @@ def tickets_xml(request: HttpRequest) -> HttpResponse:
     return _create(request, payload.read_xml)
 
 
+@csrf_exempt  # authenticated by X-API-Key only
+def tickets_email(request: HttpRequest) -> HttpResponse:
+    """Mail piping: a raw RFC 822 message, imported by the mail channel's own rules into the key's mailbox.
+
+    ``201`` with the ticket number when it became a ticket or joined one; ``202`` with the reason when the
+    mail channel deliberately kept it out (a loop, a robot, a sender over the rate limit held for review), so
+    that the piping MTA neither retries nor bounces it; ``400`` when it cannot be read.
+    """
+    if request.method != "POST":
+        return unsupported(request)
+    try:
+        key = authenticate(request, permission="can_pipe_mail")
+        raw = read_body(request)
+    except Refusal as refusal:
+        return refusal.response()
+    if key.mailbox is None:
+        return plain(400, f"{INVALID}emailId: No mailbox is set for this API key")
+    if len(raw) > settings.MAIL_MAX_MESSAGE_BYTES:
+        return plain(413, "Request body too large")
+    return _piped(receive(raw, mailbox=key.mailbox))
+
+
+def _piped(record: InboundMail) -> HttpResponse:
+    if record.ticket is not None:
+        return plain(201, record.ticket.number)
+    if record.state == InboundMail.State.FAILED:
+        return plain(400, f"Unable to read the message: {record.reason}")
+    return plain(202, record.reason or str(record.get_state_display()))
+
+
 @csrf_exempt  # changes nothing: every other path and method under /api/ gets osTicket's refusal
 def unsupported(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
     """osTicket's answer to any other path or method under ``/api/``."""
@@ -80,7 +113,7 @@ def _create(request: HttpRequest, reader: Reader) -> HttpResponse:
         return plain(403, "Ticket denied")
     except intake.IntakeError as error:
         log.warning("API request refused (400): %s", error)
-        return plain(400, f"Unable to create new ticket: validation errors:\n{error}")
+        return plain(400, f"{INVALID}{error}")
     return plain(201, ticket.number)
 
 

@@ -8,6 +8,7 @@ from helpdesk.api.models import AgentToken, ApiKey
 from tickets.models import HelpTopic
 
 CLIENT_IP = "192.0.2.10"
+CONTENT_TYPES = {"xml": "application/xml", "email": "message/rfc822"}
 
 
 @pytest.fixture
@@ -37,6 +38,6 @@ def make_token(person) -> str:
 
 def osticket_post(client, path: str, body: bytes | str, *, key: str | None, ip: str = CLIENT_IP, **extra):
     """POST a raw body the way an osTicket client does."""
-    content_type = "application/xml" if path.endswith(".xml") else "application/json"
+    content_type = CONTENT_TYPES.get(path.rsplit(".", 1)[-1], "application/json")
     headers = {"HTTP_X_API_KEY": key} if key is not None else {}
     return client.post(path, body, content_type=content_type, REMOTE_ADDR=ip, **headers, **extra)
