@@ -261,9 +261,8 @@ class ImapServer:
         self.folder = _quote(mailbox.folder or "INBOX")
         status, detail = client.select(self.folder)
         if status != "OK":
-            raise MailServerError(
-                _("Cannot open the folder %(folder)s: %(detail)s") % {"folder": mailbox.folder, "detail": detail}
-            )
+            reason = {"folder": mailbox.folder, "detail": _text(detail)}
+            raise MailServerError(_("Cannot open the folder %(folder)s: %(detail)s") % reason)
         validity = client.untagged_responses.get("UIDVALIDITY", [b"0"])[0]
         self.validity = validity.decode() if isinstance(validity, bytes) else str(validity)
         self.can_move = "MOVE" in client.capabilities
