@@ -3,6 +3,7 @@
 from django.urls import URLPattern, re_path
 
 from tickets import action_views as views
+from tickets import portal_publish
 
 TICKET = r"^tickets/(?P<number>\d+)/"
 
@@ -14,6 +15,7 @@ urlpatterns: list[URLPattern] = [
     re_path(TICKET + r"priority$", views.ticket_priority, name="ticket_priority"),
     re_path(TICKET + r"type$", views.ticket_type, name="ticket_type"),
     re_path(TICKET + r"subject$", views.ticket_subject, name="ticket_subject"),
+    re_path(TICKET + r"publish$", portal_publish.ticket_publish, name="ticket_publish"),
     re_path(TICKET + r"requester$", views.ticket_requester, name="ticket_requester"),
     re_path(TICKET + r"cc/add$", views.ticket_cc_add, name="ticket_cc_add"),
     re_path(TICKET + r"cc/remove$", views.ticket_cc_remove, name="ticket_cc_remove"),
