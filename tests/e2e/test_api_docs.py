@@ -2,13 +2,10 @@
 
 import pytest
 
-# The browser tests' fixtures; this package of its own closes the browser once its tests are done.
-from tests.e2e.conftest import browser, page  # noqa: F401
-
 pytestmark = pytest.mark.browser
 
 
-def test_the_docs_page_renders_the_operations_without_csp_errors(page, live_server):  # noqa: F811
+def test_the_docs_page_renders_the_operations_without_csp_errors(page, live_server):
     outside: list[str] = []
     page.on("request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url))
     page.goto("/api/docs")
