@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -106,14 +107,33 @@ def notify_reply(entry: ThreadEntry) -> None:
 
 def notify_overdue(tickets: Iterable[Ticket]) -> None:
     """Mail each overdue ticket's assignee and its department's manager, when they want it."""
+    watchers = overdue_watchers(tickets)
+    wanting = {agent.pk: agent.user for agent in _mail_wanted("notify_on_overdue").filter(pk__in=watchers.agents)}
+    for ticket_id, agent_ids in watchers.by_ticket.items():
+        recipients = [wanting[pk] for pk in sorted(agent_ids) if pk in wanting]
+        _mail("overdue_alert", ticket_id, recipients)
+
+
+@dataclass(frozen=True)
+class Watchers:
+    by_ticket: dict[int, set[int]]  # ticket id -> the agent ids to alert
+
+    @property
+    def agents(self) -> set[int]:
+        return set().union(*self.by_ticket.values())
+
+
+def overdue_watchers(tickets: Iterable[Ticket]) -> Watchers:
+    """Who hears of each overdue ticket: its assignee and its department's manager (agent ids, once each)."""
     tickets = list(tickets)
     departments = {ticket.department_id for ticket in tickets}
     managers = dict(Department.objects.filter(pk__in=departments).values_list("pk", "manager_id"))
-    wanting = {agent.pk: agent.user for agent in _mail_wanted("notify_on_overdue")}
-    for ticket in tickets:
-        agent_ids = [ticket.assignee_id, managers.get(ticket.department_id)]
-        recipients = {wanting[pk] for pk in agent_ids if pk in wanting}
-        _mail("overdue_alert", ticket.pk, sorted(recipients, key=lambda user: user.pk))
+    return Watchers(
+        {
+            ticket.pk: {pk for pk in (ticket.assignee_id, managers.get(ticket.department_id)) if pk is not None}
+            for ticket in tickets
+        }
+    )
 
 
 def _mail_wanted(preference: str) -> QuerySet[Agent]:
@@ -148,21 +168,18 @@ def _create(recipient: User, kind: str, ticket: Ticket, text: str) -> Notificati
     return Notification.objects.create(recipient=recipient, kind=kind, ticket=ticket, text=text[:255])
 
 
-# Notification kind of the in-app overdue alert; it joins Notification.Kind's choices with the next accounts migration.
-OVERDUE_KIND = "overdue"
+OVERDUE_KIND = Notification.Kind.OVERDUE
 
 
 def alert_overdue_in_app(tickets: Iterable[Ticket]) -> list[Notification]:
     """An in-app alert for each overdue ticket's assignee and its department's manager (once each, if active)."""
     tickets = list(tickets)
-    departments = Department.objects.filter(pk__in={t.department_id for t in tickets}, manager__user__is_active=True)
-    managers = dict(departments.values_list("pk", "manager__user_id"))
-    agents = Agent.objects.filter(pk__in={t.assignee_id for t in tickets}, user__is_active=True)
-    assignees = dict(agents.values_list("pk", "user_id"))
+    watchers = overdue_watchers(tickets)
+    active = Agent.objects.filter(pk__in=watchers.agents, user__is_active=True)
+    user_of = dict(active.values_list("pk", "user_id"))
     alerts = []
     for ticket in tickets:
-        found = (assignees.get(ticket.assignee_id or 0), managers.get(ticket.department_id))
-        users = {pk for pk in found if pk is not None}
+        users = sorted({user_of[pk] for pk in watchers.by_ticket[ticket.pk] if pk in user_of})
         text = _("Ticket #%(number)s is overdue") % {"number": ticket.number}
-        alerts += [Notification(recipient_id=pk, kind=OVERDUE_KIND, ticket=ticket, text=text) for pk in sorted(users)]
+        alerts += [Notification(recipient_id=pk, kind=OVERDUE_KIND, ticket=ticket, text=text) for pk in users]
     return Notification.objects.bulk_create(alerts)

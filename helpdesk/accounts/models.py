@@ -256,6 +256,7 @@ class Notification(models.Model):
         ASSIGNED = "assigned", _("Assigned to you")
         MESSAGE = "message", _("New customer message")
         MENTION = "mention", _("Mentioned in a note")
+        OVERDUE = "overdue", _("Overdue ticket")
         TASK = "task", _("Task")
 
     recipient = models.ForeignKey(
