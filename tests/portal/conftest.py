@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 
 from faq.models import Category, Faq
 from helpdesk.accounts.models import Organization, User
@@ -13,11 +14,10 @@ from tickets.models import HelpTopic, Priority
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Rate-limit counters live in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache_space(settings):
+    # Rate-limit counters live in the cache (Redis when REDIS_URL is set, shared by parallel workers): each
+    # test counts under its own key prefix, so it starts from zero and never clears anyone else's keys.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture
