@@ -30,6 +30,7 @@ from helpdesk.accounts.models import Department, User
 from helpdesk.mail.models import Mailbox, MailTemplate
 from helpdesk.mail.signing import new_message_id
 from tickets.canned import ENGINE
+from tickets.inbound import own_addresses
 from tickets.links import customer_link
 from tickets.models import ThreadEntry, Ticket
 
@@ -116,17 +117,9 @@ KEYS = sorted([*TICKET_MAILS, *ENTRY_MAILS])
 # --- who may receive mail -----------------------------------------------------------------------------
 
 
-def our_addresses() -> set[str]:
-    """The helpdesk's own addresses (sender, departments, mailboxes): never a recipient, so no mail loops."""
-    departments = Department.objects.exclude(email="").values_list("email", flat=True)
-    mailboxes = Mailbox.objects.values_list("email", flat=True)
-    sender = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-    return {address.lower() for address in [sender, *departments, *mailboxes] if address}
-
-
 def may_receive(user: User) -> bool:
-    """An active user with an address that is not one of ours."""
-    return user.is_active and bool(user.email) and user.email.lower() not in our_addresses()
+    """An active user with an address that is not one of the helpdesk's own (so no mail loops)."""
+    return user.is_active and bool(user.email) and user.email.lower() not in own_addresses()
 
 
 # --- links and threading ------------------------------------------------------------------------------
