@@ -63,7 +63,8 @@ def register(request: HttpRequest) -> HttpResponse:
         token = signing.dumps({"e": email, "n": form.cleaned_data["name"]}, salt=SIGNUP_SALT)
         url = settings.SITE_URL + reverse("portal:register_confirm", args=[token])
         send_signup(email=email, confirm_url=url, user=user)
-    return render(request, "portal/register_sent.html", {"email": email})
+    text = _("We sent a message to %(email)s. Open the link in it to finish.") % {"email": email}
+    return render(request, "portal/check_mail.html", {"message": text})
 
 
 def _signup_claim(token: str) -> dict[str, str] | None:

@@ -19,12 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.accounts.models import User
+from tasks.files import serve
 from tickets import services
 from tickets.models import Attachment, Ticket
 from tickets.portal_forms import ReplyForm
 from tickets.portal_session import ticket_and_customer
 from tickets.portal_thread import PUBLIC_KINDS, public_thread
-from tickets.thread import is_inline_image, media_type
 
 
 def _render(request: HttpRequest, ticket: Ticket, customer: User, form: ReplyForm, status: int = 200) -> HttpResponse:
@@ -104,19 +104,8 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
 
 
 def serve_file(item: Attachment) -> FileResponse:
-    """The stored file as a download; only plain raster images open inline, and never as a page."""
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing.") from None
-    inline = is_inline_image(item)
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=item.safe_name,
-        content_type=media_type(item) if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    """The stored file, served like every other download (tasks.files.serve), and never kept in a cache:
+    a link session may be on a shared computer."""
+    response = serve(item)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, path, re_path
+from django.utils.translation import gettext_lazy
 
 from tickets import (
     portal_accounts,
@@ -13,6 +14,8 @@ from tickets import (
 )
 
 app_name = "portal"
+
+RESET_SENT = gettext_lazy("If an account uses that address, a link to choose a new password is on its way.")
 
 TICKET = r"^tickets/(?P<number>\d+)/"
 
@@ -40,7 +43,10 @@ urlpatterns: list[URLPattern] = [
     path("account/password/", portal_accounts.CustomerPasswordResetView.as_view(), name="password_reset"),
     path(
         "account/password/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="portal/password_reset_done.html"),
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="portal/check_mail.html",
+            extra_context={"message": RESET_SENT},
+        ),
         name="password_reset_done",
     ),
     path(

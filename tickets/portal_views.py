@@ -146,7 +146,8 @@ def status_check(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Too many requests from here or for this address. Try again later."))
         return render(request, "portal/status.html", {"form": form}, status=429)
     _mail_link_if_match(email, form.cleaned_data["number"])
-    return render(request, "portal/status_sent.html", {"email": email})
+    text = _("If a ticket with that number was opened from %(email)s, a link to it is on its way there.")
+    return render(request, "portal/check_mail.html", {"message": text % {"email": email}})
 
 
 def _mail_link_if_match(email: str, number: str) -> None:
