@@ -1,0 +1,331 @@
+"""Selectors of the statistics page: pure reads over a period and a set of departments (``None``: all).
+
+Finished days come from the rollup tables (``dashboard.models``); days not rolled up yet, today always,
+are computed from the event log by ``dashboard.facts``. Every figure is defined here:
+
+- opened, assigned, closed, reopened, overdue, responses: events of that kind in the period (automatic
+  replies and assignments that only clear the assignee are not counted);
+- first response time: for each ticket whose first agent response falls in the period, the time from its
+  opening to that response; resolution time: for each close in the period, the time from the ticket's
+  opening to it. Both in business hours when the ticket's SLA plan counts them, else wall time; median and
+  90th percentile interpolate linearly (PostgreSQL's ``percentile_cont``);
+- replies per ticket: agent responses a ticket had received when it was closed, averaged over the closes;
+- backlog: open tickets at the start and at the end of the period, walked back from the open tickets now.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+from django.db.models import F, QuerySet, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dashboard import facts
+from dashboard.models import DailyCount, Duration, RolledDay
+from helpdesk.accounts.models import Agent, Department, Organization, Team
+from tickets.models import HelpTopic, Priority, Source, State, Ticket
+
+COUNT_FIELDS = ("opened", "assigned", "closed", "reopened", "overdue", "responses")
+# Breakdown name -> (DailyCount column, heading).
+BREAKDOWNS: dict[str, tuple[str, Promise]] = {
+    "department": ("department_id", _("Department")),
+    "topic": ("help_topic_id", _("Help topic")),
+    "agent": ("agent_id", _("Agent")),
+    "team": ("team_id", _("Team")),
+    "source": ("source", _("Source")),
+    "priority": ("priority", _("Priority")),
+    "organization": ("organization_id", _("Organization")),
+}
+PERIODS: dict[str, Promise] = {
+    "today": _("Today"),
+    "7d": _("Last 7 days"),
+    "30d": _("Last 30 days"),
+    "90d": _("Last 90 days"),
+    "this_month": _("This month"),
+    "last_month": _("Last month"),
+    "this_year": _("This year"),
+    "custom": _("Date range"),
+}
+DEFAULT_PERIOD = "30d"
+MAX_DAYS = 732  # a custom range of at most two years
+
+
+@dataclass(frozen=True)
+class Period:
+    """The local days ``start`` .. ``end``, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range(self.days)]
+
+
+def period_for(choice: str, *, today: date, start: date | None = None, end: date | None = None) -> Period:
+    """The period a picker choice means on ``today``; a custom range is clipped to today and to MAX_DAYS."""
+    lengths = {"today": 1, "7d": 7, "30d": 30, "90d": 90}
+    if choice in lengths:
+        return Period(today - timedelta(days=lengths[choice] - 1), today)
+    if choice == "this_month":
+        return Period(today.replace(day=1), today)
+    if choice == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return Period(last.replace(day=1), last)
+    if choice == "this_year":
+        return Period(today.replace(month=1, day=1), today)
+    if choice == "custom" and start and end:
+        end = min(end, today)
+        start = max(min(start, end), end - timedelta(days=MAX_DAYS - 1))
+        return Period(start, end)
+    return period_for(DEFAULT_PERIOD, today=today)
+
+
+def percentile(ordered: Sequence[float], fraction: float) -> float | None:
+    """The ``fraction`` percentile of sorted values, interpolated like PostgreSQL's percentile_cont."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass
+class Counts:
+    """Event counts of one period, day or breakdown row."""
+
+    opened: int = 0
+    assigned: int = 0
+    closed: int = 0
+    reopened: int = 0
+    overdue: int = 0
+    responses: int = 0
+
+    def add(self, row: DailyCount | dict[str, Any]) -> None:
+        """Add a DailyCount (or a dict of sums) to these counts."""
+        for name in COUNT_FIELDS:
+            value = row[name] if isinstance(row, dict) else getattr(row, name)
+            setattr(self, name, getattr(self, name) + (value or 0))
+
+    @property
+    def net(self) -> int:
+        """How much the backlog grew."""
+        return self.opened - self.closed + self.reopened
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and 90th percentile (seconds) of some durations, and how many there were."""
+
+    median: float | None
+    p90: float | None
+    count: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> Spread:
+        ordered = sorted(values)
+        return cls(percentile(ordered, 0.5), percentile(ordered, 0.9), len(ordered))
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The duration figures of a period."""
+
+    first_response: Spread
+    resolution: Spread
+    replies_per_ticket: float | None
+
+
+@dataclass
+class Day:
+    """One day of the charts."""
+
+    day: date
+    counts: Counts = field(default_factory=Counts)
+    backlog: int = 0
+    first_response: float | None = None
+
+
+@dataclass
+class Row:
+    """One line of a breakdown table."""
+
+    key: Any
+    label: str
+    counts: Counts = field(default_factory=Counts)
+
+
+class Stats:
+    """The figures of one period for one scope. Each figure is computed once, on first use."""
+
+    def __init__(self, period: Period, departments: Collection[int] | None, *, today: date) -> None:
+        self.period = period
+        self.departments = departments
+        self.today = today
+
+    # --- the sources ----------------------------------------------------------------------------
+
+    @cached_property
+    def _rolled(self) -> set[date]:
+        days = RolledDay.objects.filter(day__gte=self.period.start, day__lte=max(self.today, self.period.end))
+        return set(days.values_list("day", flat=True))
+
+    def _unrolled_runs(self, first: date, last: date) -> list[tuple[date, date]]:
+        """The stretches of days between ``first`` and ``last`` that are not rolled up."""
+        runs: list[tuple[date, date]] = []
+        day = first
+        while day <= last:
+            if day in self._rolled:
+                day += timedelta(days=1)
+                continue
+            run_start = day
+            while day + timedelta(days=1) <= last and day + timedelta(days=1) not in self._rolled:
+                day += timedelta(days=1)
+            runs.append((run_start, day))
+            day += timedelta(days=1)
+        return runs
+
+    @cached_property
+    def _live_counts(self) -> list[DailyCount]:
+        """Counts of the days not rolled up, from the period's start up to today (the backlog walks back from now)."""
+        last = max(self.today, self.period.end)
+        runs = self._unrolled_runs(self.period.start, last)
+        return [row for first, end in runs for row in facts.daily_counts(first, end, self.departments)]
+
+    def _stored_counts(self, first: date, last: date) -> QuerySet[DailyCount]:
+        rows = DailyCount.objects.filter(day__gte=first, day__lte=last)
+        if self.departments is not None:
+            rows = rows.filter(department_id__in=self.departments)
+        return rows
+
+    def _in_period(self, rows: list[DailyCount]) -> list[DailyCount]:
+        return [row for row in rows if self.period.start <= row.day <= self.period.end]
+
+    @cached_property
+    def _durations(self) -> list[tuple[str, date, float, int]]:
+        """(kind, day, seconds, replies) of every first response and resolution in the period."""
+        stored = Duration.objects.filter(day__gte=self.period.start, day__lte=self.period.end)
+        if self.departments is not None:
+            stored = stored.filter(department_id__in=self.departments)
+        rows = list(stored.values_list("kind", "day", "seconds", "replies"))
+        for first, last in self._unrolled_runs(self.period.start, self.period.end):
+            live = facts.durations(first, last, self.departments)
+            rows += [(d.kind, d.day, d.seconds, d.replies) for d in live]
+        return rows
+
+    # --- the figures ----------------------------------------------------------------------------
+
+    @cached_property
+    def totals(self) -> Counts:
+        """Event counts of the whole period."""
+        totals = Counts()
+        sums = self._stored_counts(self.period.start, self.period.end).aggregate(
+            **{name: Sum(name) for name in COUNT_FIELDS}
+        )
+        totals.add(sums)
+        for row in self._in_period(self._live_counts):
+            totals.add(row)
+        return totals
+
+    @cached_property
+    def timing(self) -> Timing:
+        """First response and resolution times, and replies per closed ticket."""
+        first = [seconds for kind, _day, seconds, _n in self._durations if kind == Duration.Kind.FIRST_RESPONSE]
+        closes = [(seconds, n) for kind, _day, seconds, n in self._durations if kind == Duration.Kind.RESOLUTION]
+        replies = sum(n for _seconds, n in closes) / len(closes) if closes else None
+        return Timing(Spread.of(first), Spread.of([seconds for seconds, _n in closes]), replies)
+
+    @cached_property
+    def open_now(self) -> int:
+        """Open tickets in the scope right now."""
+        tickets = Ticket.objects.filter(state=State.OPEN)
+        if self.departments is not None:
+            tickets = tickets.filter(department_id__in=self.departments)
+        return tickets.count()
+
+    @cached_property
+    def days(self) -> list[Day]:
+        """Each day of the period with its counts, backlog at its end and median first response."""
+        last = max(self.today, self.period.end)
+        by_day: dict[date, Counts] = defaultdict(Counts)
+        sums = {name: Sum(name) for name in COUNT_FIELDS}
+        for row in self._stored_counts(self.period.start, last).values("day").annotate(**sums).order_by():
+            by_day[row["day"]].add(row)
+        for live in self._live_counts:
+            by_day[live.day].add(live)
+        backlog = self.open_now - sum(c.net for d, c in by_day.items() if d > self.period.end)
+        result = []
+        for day in reversed(self.period.dates()):
+            result.append(Day(day, by_day[day], backlog))
+            backlog -= by_day[day].net
+        result.reverse()
+        self._add_first_responses(result)
+        return result
+
+    def _add_first_responses(self, days: list[Day]) -> None:
+        values: dict[date, list[float]] = defaultdict(list)
+        for kind, day, seconds, _n in self._durations:
+            if kind == Duration.Kind.FIRST_RESPONSE:
+                values[day].append(seconds)
+        for entry in days:
+            entry.first_response = percentile(sorted(values[entry.day]), 0.5)
+
+    @property
+    def backlog_start(self) -> int:
+        """Open tickets when the period began."""
+        first = self.days[0]
+        return first.backlog - first.counts.net
+
+    @property
+    def backlog_end(self) -> int:
+        """Open tickets when the period ended (now, for a period ending today)."""
+        return self.days[-1].backlog
+
+    def breakdown(self, name: str) -> list[Row]:
+        """The period's counts split by one ticket attribute (a key of BREAKDOWNS), most opened first."""
+        column = BREAKDOWNS[name][0]
+        rows: dict[Any, Row] = {}
+        sums = {key: Sum(key) for key in COUNT_FIELDS}
+        stored = self._stored_counts(self.period.start, self.period.end).values(key=F(column)).annotate(**sums)
+        for values in stored.order_by():
+            rows.setdefault(values["key"], Row(values["key"], "")).counts.add(values)
+        for live in self._in_period(self._live_counts):
+            key = getattr(live, column)
+            rows.setdefault(key, Row(key, "")).counts.add(live)
+        labels = _labels(name, [key for key in rows if key is not None])
+        for row in rows.values():
+            row.label = labels.get(row.key, "") if row.key is not None else str(_("(none)"))
+        return sorted(rows.values(), key=lambda row: (-row.counts.opened, row.label))
+
+
+def _labels(name: str, keys: list[Any]) -> dict[Any, str]:
+    """Names for the keys of a breakdown, in one query (none for choices)."""
+    if name == "source":
+        return {key: str(Source(key).label) if key in Source.values else key for key in keys}
+    if name == "priority":
+        return {key: str(Priority(key).label) if key in Priority.values else str(key) for key in keys}
+    if name == "agent":
+        agents = Agent.objects.select_related("user").in_bulk(keys)
+        return {key: agent.name for key, agent in agents.items()}
+    if name == "topic":
+        return {key: str(topic) for key, topic in HelpTopic.objects.select_related("parent").in_bulk(keys).items()}
+    models: dict[str, type[Department] | type[Team] | type[Organization]] = {
+        "department": Department,
+        "team": Team,
+        "organization": Organization,
+    }
+    return {key: str(obj) for key, obj in models[name].objects.in_bulk(keys).items()}
