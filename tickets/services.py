@@ -172,7 +172,7 @@ def open_ticket(
         by_filter = routing is not None and routing.assigns
         _event(ticket, None, Kind.ASSIGNED, at=now, before=None, after=_assignment(ticket), by_topic=not by_filter)
     notifications.notify_opened(ticket, actor, autorespond=autorespond)
-    if routing is not None:
+    if routing is not None and autorespond:  # a robot gets no canned answer either: that is how loops start
         routing.post_replies(ticket)
     return ticket
 

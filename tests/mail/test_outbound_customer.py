@@ -4,9 +4,12 @@ import re
 
 import pytest
 
+from faq.models import CannedResponse
 from helpdesk.accounts.models import User
+from helpdesk.automation.models import FilterAction, FilterCondition
 from helpdesk.mail.models import Mailbox
 from helpdesk.mail.signing import SignedId, read_message_id
+from tests.automation.conftest import make_filter
 from tests.conftest import make_agent
 from tickets import notifications
 from tickets.links import link_for_token
@@ -187,3 +190,14 @@ def test_a_response_no_person_wrote_is_marked_automatic(smtp, ticket, alice, dja
 
     [mail] = smtp.to("carol@customer.test")
     assert mail["Auto-Submitted"] == "auto-replied"
+
+
+def test_robot_mail_gets_no_canned_reply_from_a_filter_either(smtp, carol, support, django_capture_on_commit_callbacks):
+    canned = CannedResponse.objects.create(title="Got it", body="We have it.")
+    subject_has = (FilterCondition.Field.SUBJECT, FilterCondition.Operator.CONTAINS, "printer")
+    make_filter("Ack", [subject_has], [{"kind": FilterAction.Kind.CANNED_REPLY, "canned_response": canned}])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        open_carols_ticket(carol, support, source=Source.EMAIL, autorespond=False)
+
+    assert smtp.to("carol@customer.test") == []
