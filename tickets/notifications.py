@@ -63,6 +63,7 @@ def notify_opened(ticket: Ticket, actor: User, *, autorespond: bool) -> None:
 
 
 def notify_assigned(ticket: Ticket, agent: Agent, actor: User | None) -> None:
+    """Tell the agent a ticket was assigned to them (in the panel, and by mail if they take mail)."""
     if agent.notify_on_assignment and agent.user_id != (actor.pk if actor else None):
         text = _("Ticket #%(number)s was assigned to you") % {"number": ticket.number}
         _create(agent.user, Notification.Kind.ASSIGNED, ticket, text)
@@ -77,6 +78,7 @@ def notify_team_assigned(ticket: Ticket, team: Team, actor: User | None) -> None
 
 
 def notify_message(ticket: Ticket, entry: ThreadEntry | None = None) -> None:
+    """Tell the assignee the customer wrote again (the mail quotes ``entry``)."""
     agent = ticket.assignee
     if agent is not None and agent.notify_on_message:
         text = _("New customer message in #%(number)s") % {"number": ticket.number}
@@ -86,6 +88,7 @@ def notify_message(ticket: Ticket, entry: ThreadEntry | None = None) -> None:
 
 
 def notify_mentions(ticket: Ticket, text: str, actor: User, entry: ThreadEntry | None = None) -> list[Agent]:
+    """Tell each agent named with @ in a note; returns the agents mentioned (whatever their preferences)."""
     agents = [agent for agent in mentioned_agents(text, ticket) if agent.user_id != actor.pk]
     for agent in agents:
         if agent.notify_on_mention:
