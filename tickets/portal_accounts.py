@@ -57,7 +57,7 @@ def register(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Too many requests from here or for this address. Try again later."))
         return render(request, "portal/register.html", {"form": form}, status=429)
     user = User.objects.filter(email__iexact=email).first()
-    if user is not None and (user.has_usable_password() or not user.is_active):
+    if user is not None and not _claimable(user):
         send_signup(email=email, confirm_url=None, user=user)
     else:
         token = signing.dumps({"e": email, "n": form.cleaned_data["name"]}, salt=SIGNUP_SALT)
@@ -65,6 +65,12 @@ def register(request: HttpRequest) -> HttpResponse:
         send_signup(email=email, confirm_url=url, user=user)
     text = _("We sent a message to %(email)s. Open the link in it to finish.") % {"email": email}
     return render(request, "portal/check_mail.html", {"message": text})
+
+
+def _claimable(user: User) -> bool:
+    """Whether confirming the address may give this existing user their first password: an active customer
+    who so far only wrote by mail or through the portal. Staff accounts are never set up this way."""
+    return user.is_active and not user.is_staff and not user.has_usable_password()
 
 
 def _signup_claim(token: str) -> dict[str, str] | None:
@@ -80,7 +86,7 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the sign-up mail: choose a password, then you are signed in with your earlier tickets."""
     claim = _signup_claim(token)
     existing = User.objects.filter(email__iexact=claim["e"]).first() if claim else None
-    if claim is None or (existing is not None and (existing.has_usable_password() or not existing.is_active)):
+    if claim is None or (existing is not None and not _claimable(existing)):
         # Expired, tampered with, or already used (the address has a password now).
         return render(request, "portal/register_invalid.html", status=400)
     user = existing or User(email=claim["e"], name=claim.get("n", ""))

@@ -222,3 +222,22 @@ def test_resets_are_rate_limited_silently(client, site, carol, settings):
 
     assert answer.url == reverse("portal:password_reset_done")
     assert len(mail.outbox) == 1
+
+
+def test_a_staff_account_without_a_password_cannot_be_claimed_by_sign_up(client, site, db):
+    agent = User.objects.create_user("nopass@example.com", None, is_staff=True)
+    token = signing.dumps({"e": agent.email, "n": "Mallory"}, salt=SIGNUP_SALT)
+
+    response = choose_password(client, reverse("portal:register_confirm", args=[token]))
+
+    assert response.status_code == 400
+    agent.refresh_from_db()
+    assert not agent.has_usable_password()
+
+
+def test_signing_up_with_a_staff_address_mails_no_confirmation_link(client, site, db):
+    User.objects.create_user("nopass@example.com", None, is_staff=True)
+
+    register(client, "nopass@example.com")
+
+    assert "/account/register/" not in mail.outbox[0].body

@@ -126,3 +126,12 @@ def test_an_svg_file_of_a_faq_is_only_downloaded(client, kb):
 def test_the_index_has_a_constant_number_of_queries(client, kb, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         client.get(reverse("portal:kb"))
+
+
+@pytest.mark.parametrize("files", [0, 3])
+def test_a_faq_page_has_a_constant_number_of_queries(client, kb, files, django_assert_max_num_queries):
+    for n in range(files):
+        faq_file(kb["public"], name=f"guide{n}.pdf")
+
+    with django_assert_max_num_queries(3):
+        client.get(reverse("portal:faq", args=[kb["public"].pk]))

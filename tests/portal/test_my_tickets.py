@@ -110,3 +110,10 @@ def test_the_profile_cannot_change_the_address_or_flags(client, carol):
     assert carol.email == "carol@customer.test"
     assert not carol.is_org_manager
     assert not carol.is_staff
+
+
+def test_the_profile_has_a_constant_number_of_queries(client, carol, django_assert_max_num_queries):
+    signed_in(client, carol)
+
+    with django_assert_max_num_queries(5):
+        client.get(reverse("portal:profile"))
