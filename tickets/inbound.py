@@ -177,17 +177,22 @@ def _customer_message(message: InboundMessage, sender: User, ticket: Ticket) -> 
 
 
 def _new_ticket(message: InboundMessage, sender: User, mailbox: Mailbox) -> Outcome:
-    ticket = services.open_ticket(
-        requester=sender,
-        subject=message.subject.strip() or _("(no subject)"),
-        department=mailbox.department,
-        help_topic=mailbox.help_topic,
-        source=Source.EMAIL,
-        cc=_cc_users(message, sender, None),
-        autorespond=message.robot is None,
-        **_entry_fields(message),
-    )
-    entry = ticket.entries.get()
+    try:
+        ticket = services.open_ticket(
+            requester=sender,
+            subject=message.subject.strip() or _("(no subject)"),
+            department=mailbox.department,
+            help_topic=mailbox.help_topic,
+            source=Source.EMAIL,
+            cc=_cc_users(message, sender, None),
+            autorespond=message.robot is None,
+            mailbox=mailbox,
+            **_entry_fields(message),
+        )
+    except services.Rejected as rejected:
+        return Outcome(dropped=_("Rejected by the ticket filter %(name)s.") % {"name": rejected.by_filter})
+    # The first message; a filter may have answered it with a canned reply already.
+    entry = ticket.entries.get(kind=ThreadEntry.Kind.MESSAGE)
     _keep_quoted(entry, message)
     return Outcome(ticket=ticket, entry=entry)
 

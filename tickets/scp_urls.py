@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("tasks.urls")),  # the Tasks section
     path("", include("faq.urls")),  # the knowledge base and canned responses
     path("", include("helpdesk.automation.urls")),  # due-date override
+    path("", include("helpdesk.timetracking.urls")),  # timers and time logged on tickets, the time report
 ]

@@ -69,3 +69,40 @@ def test_the_api_creates_tickets_for_other_senders(client, topic):
 
     assert response.status_code == 201
     assert Ticket.objects.get().number == response.content.decode()
+
+
+@pytest.fixture
+def mailbox(support):
+    from helpdesk.mail.models import Mailbox
+
+    return Mailbox.objects.create(
+        name="Support", email="help@example.com", host="imap.example", username="help", department=support
+    )
+
+
+def test_mail_from_a_rejected_sender_is_dropped_and_recorded(mailbox):
+    from helpdesk.mail.importing import receive
+    from helpdesk.mail.models import InboundMail
+    from tests.mail.letters import letter
+
+    record = receive(letter(sender="Sam <sam@spam.example>", subject="Cheap"), mailbox=mailbox)
+
+    assert record.state == InboundMail.State.DROPPED
+    assert record.reason == "Rejected by the ticket filter Spammers."
+    assert Ticket.objects.count() == 0
+
+
+def test_a_filter_can_match_the_mailbox_and_answer_a_mail_with_a_canned_reply(mailbox):
+    from faq.models import CannedResponse
+    from helpdesk.mail.importing import receive
+    from tests.mail.letters import letter
+
+    canned = CannedResponse.objects.create(title="Ack", body="We got #{{ ticket.number }}.")
+    condition = (FilterCondition.Field.MAILBOX, FilterCondition.Operator.EQUALS, "help@example.com")
+    make_filter("Ack", [condition], [{"kind": FilterAction.Kind.CANNED_REPLY, "canned_response": canned}])
+
+    record = receive(letter(sender="Gina <gina@fine.example>", subject="Hello"), mailbox=mailbox)
+
+    ticket = record.ticket
+    assert ticket.entries.get(kind="response").body_text == f"We got #{ticket.number}."
+    assert "It smokes since this morning." in ticket.entries.get(kind="message").body_text

@@ -1,0 +1,110 @@
+"""Time tracking pages: the timer and manual log on the ticket page, and the time report with its CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from helpdesk.accounts.views import StaffRequest, staff_required
+from helpdesk.timetracking import reports, services
+from helpdesk.timetracking.forms import LogTimeForm, ReportForm
+from helpdesk.timetracking.models import TimeEntry
+from tickets.access import ticket_for_agent
+from tickets.models import Ticket
+from tickets.services import TicketError
+
+
+def _back(ticket: Ticket) -> HttpResponse:
+    return redirect(reverse("scp:ticket", args=[ticket.number]) + "#ticket-time")
+
+
+def _run(request: HttpRequest, ticket: Ticket, change: Callable[[], object], success: str) -> HttpResponse:
+    try:
+        change()
+    except TicketError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return _back(ticket)
+
+
+@require_POST
+@staff_required
+def ticket_timer_start(request: StaffRequest, number: str) -> HttpResponse:
+    """Start my timer on this ticket (stopping the one I had running elsewhere)."""
+    ticket = ticket_for_agent(request.user, number)
+    return _run(request, ticket, lambda: services.start_timer(actor=request.user, ticket=ticket), _("Timer started."))
+
+
+@require_POST
+@staff_required
+def ticket_timer_stop(request: StaffRequest, number: str) -> HttpResponse:
+    """Stop my running timer."""
+    ticket = ticket_for_agent(request.user, number)
+    return _run(request, ticket, lambda: services.stop_timer(actor=request.user), _("Timer stopped."))
+
+
+@require_POST
+@staff_required
+def ticket_time_log(request: StaffRequest, number: str) -> HttpResponse:
+    """Log minutes worked on this ticket, with a note and the billable flag."""
+    ticket = ticket_for_agent(request.user, number)
+    form = LogTimeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return _back(ticket)
+    data = form.cleaned_data
+
+    def log() -> object:
+        return services.log_time(
+            actor=request.user, ticket=ticket, minutes=data["minutes"], note=data["note"], billable=data["billable"]
+        )
+
+    return _run(request, ticket, log, _("%(minutes)s minutes logged.") % {"minutes": data["minutes"]})
+
+
+@require_GET
+@staff_required
+def time_report(request: StaffRequest) -> HttpResponse:
+    """Time worked in a period by agent, organization and day/week/month; ``?export=csv`` for the entries."""
+    form = ReportForm(request.GET or None)
+    start, end, unit = form.period()
+    entries = reports.in_period(reports.visible_entries(request.user), start, end)
+    if request.GET.get("export") == "csv":
+        return _csv(entries, f"time-{start:%Y%m%d}-{end:%Y%m%d}.csv")
+    agents = reports.by_agent(entries)
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "agents": agents,
+        "organizations": reports.by_organization(entries),
+        "periods": reports.by_period(entries, unit),
+        "unit": unit,
+        "total": reports.totals(agents),
+        "export_query": _query(request, export="csv"),
+    }
+    return render(request, "scp/time/report.html", context)
+
+
+def _csv(entries: QuerySet[TimeEntry], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerows(reports.csv_rows(entries))
+    return response
+
+
+def _query(request: HttpRequest, **extra: str) -> str:
+    params = request.GET.copy()
+    for key, value in extra.items():
+        params[key] = value
+    return params.urlencode()
