@@ -13,7 +13,9 @@ in the subject and the department's address as Reply-To. Jobs in ``helpdesk/mail
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from email import encoders
+from email.mime.base import MIMEBase
 from email.utils import formataddr, parseaddr
 from typing import Any
 
@@ -32,7 +34,7 @@ from helpdesk.mail.signing import new_message_id
 from tickets.canned import ENGINE
 from tickets.inbound import own_addresses
 from tickets.links import customer_link
-from tickets.models import ThreadEntry, Ticket
+from tickets.models import Attachment, ThreadEntry, Ticket
 
 # RFC 3834: "auto-replied" answers a message (the auto-response), "auto-generated" is sent on its own (alerts).
 AUTO_REPLIED = "auto-replied"
@@ -60,9 +62,7 @@ def reply(entry: ThreadEntry, recipient: User) -> EmailMultiAlternatives:
     # A response no person wrote (a filter's canned answer) is automatic mail, and says so.
     auto = None if entry.author_id else AUTO_REPLIED
     message = _compose("reply", ticket, recipient, context, answering=_answered_by(entry), auto=auto)
-    for attachment in entry.attachments.all():
-        with attachment.file.open("rb") as handle:
-            message.attach(attachment.safe_name, handle.read(), attachment.content_type)
+    _attach(message, entry.attachments.all())
     return message
 
 
@@ -70,7 +70,8 @@ def new_ticket_alert(ticket: Ticket, recipient: User) -> EmailMultiAlternatives:
     """To the agents of the ticket's department: a new ticket arrived."""
     first = first_message(ticket)
     context = _context(ticket, recipient, link=staff_link(ticket), entry=first)
-    return _compose("new_ticket_alert", ticket, recipient, context, answering=first, auto=AUTO_GENERATED)
+    message = _compose("new_ticket_alert", ticket, recipient, context, answering=first, auto=AUTO_GENERATED)
+    return _with_inline_images(message, first)
 
 
 def assigned_alert(ticket: Ticket, recipient: User) -> EmailMultiAlternatives:
@@ -85,7 +86,8 @@ def assigned_alert(ticket: Ticket, recipient: User) -> EmailMultiAlternatives:
 def message_alert(entry: ThreadEntry, recipient: User) -> EmailMultiAlternatives:
     """To the assignee: the customer wrote again in their ticket."""
     context = _context(entry.ticket, recipient, link=staff_link(entry.ticket), entry=entry)
-    return _compose("message_alert", entry.ticket, recipient, context, answering=entry, auto=AUTO_GENERATED)
+    message = _compose("message_alert", entry.ticket, recipient, context, answering=entry, auto=AUTO_GENERATED)
+    return _with_inline_images(message, entry)
 
 
 def mention_alert(entry: ThreadEntry, recipient: User) -> EmailMultiAlternatives:
@@ -227,6 +229,33 @@ def _subject(rendered: str, number: str) -> str:
 def language_of(user: User) -> str:
     """The language mail to ``user`` is written in."""
     return user.language or settings.LANGUAGE_CODE
+
+
+# --- attachments --------------------------------------------------------------------------------------
+
+
+def _with_inline_images(message: EmailMultiAlternatives, entry: ThreadEntry | None) -> EmailMultiAlternatives:
+    """Attach the images the quoted HTML shows by ``cid:``, and no other file (alerts stay small)."""
+    if entry is not None:
+        _attach(message, entry.attachments.exclude(content_id=""))
+    return message
+
+
+def _attach(message: EmailMultiAlternatives, attachments: Iterable[Attachment]) -> None:
+    """Add each file; one with a content-id goes inline under it, so ``<img src="cid:...">`` shows it."""
+    for attachment in attachments:
+        with attachment.file.open("rb") as handle:
+            content = handle.read()
+        if not attachment.content_id:
+            message.attach(attachment.safe_name, content, attachment.content_type)
+            continue
+        maintype, _slash, subtype = attachment.content_type.partition("/")
+        part = MIMEBase(maintype or "application", subtype or "octet-stream")
+        part.set_payload(content)
+        encoders.encode_base64(part)
+        part.add_header("Content-Disposition", "inline", filename=attachment.safe_name)
+        part.add_header("Content-ID", f"<{attachment.content_id.strip('<>')}>")
+        message.attach(part)
 
 
 # --- the message --------------------------------------------------------------------------------------

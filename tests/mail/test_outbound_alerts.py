@@ -10,7 +10,7 @@ from helpdesk.accounts.models import Team
 from helpdesk.mail.signing import SignedId, read_message_id
 from tests.conftest import make_agent
 from tickets.models import Source, Ticket
-from tickets.services import assign, mark_overdue, open_ticket, post_message, post_note
+from tickets.services import NewAttachment, assign, mark_overdue, open_ticket, post_message, post_note
 
 
 @pytest.fixture
@@ -143,3 +143,19 @@ def test_a_rolled_back_change_sends_nothing(smtp, ticket, admin_user, alice, com
         raise RuntimeError("the request failed after the assignment")
 
     assert smtp.delivered == []
+
+
+def test_message_alert_carries_the_inline_images_its_html_shows(smtp, ticket, alice, carol, committed):
+    assign(ticket=ticket, actor=alice.user, agent=alice)
+    photo = NewAttachment(name="smoke.png", content=b"\x89PNG fake", content_type="image/png", content_id="<smoke@c>")
+    report = NewAttachment(name="log.txt", content=b"log", content_type="text/plain")
+
+    body = '<p>See <img src="cid:smoke@c"></p>'
+
+    with committed():
+        post_message(ticket=ticket, author=carol, body=body, is_html=True, attachments=[photo, report])
+
+    [mail] = smtp.to("alice@example.com")
+    [inline] = list(mail.iter_attachments())
+    assert (inline["Content-ID"], inline.get_content()) == ("<smoke@c>", b"\x89PNG fake")
+    assert 'src="cid:smoke@c"' in mail.get_body(("html",)).get_content()
