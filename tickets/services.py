@@ -817,6 +817,8 @@ def merge(*, ticket: Ticket, into: Ticket, actor: User) -> Ticket:
     ticket, into = _lock_pair(ticket, into)
     for each in (ticket, into):
         _require(actor, each, "merge", _("You may not merge tickets of this department."))
+    if into.is_closed:
+        _refuse_open_tasks(ticket)  # they would move into a closed ticket
     now = timezone.now()
     ThreadEntry.objects.filter(ticket=ticket).update(ticket=into)
     Task.objects.filter(ticket=ticket).update(ticket=into)

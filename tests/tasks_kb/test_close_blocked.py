@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpdesk.accounts.models import Role
 from tasks.services import complete_task
 from tests.conftest import signed_in
 from tickets import services
@@ -155,3 +156,32 @@ def test_the_api_reply_with_a_closed_status_is_refused(client, alice, ticket, pr
     ticket.refresh_from_db()
     assert ticket.state == State.OPEN
     assert not ticket.entries.filter(kind="response").exists()
+
+
+def test_auto_close_leaves_a_ticket_with_an_open_task(ticket, printer_task):
+    with pytest.raises(services.TicketError, match="open tasks"):
+        services.close_automatically(ticket=ticket, days=7)
+
+    ticket.refresh_from_db()
+    assert ticket.state == State.OPEN
+
+
+def test_merging_open_tasks_into_a_closed_ticket_is_refused(carol, support, alice, ticket, printer_task):
+    other = services.open_ticket(requester=carol, subject="Old printer", body="Gone.", department=support)
+    services.close(ticket=other, actor=alice.user)
+    Role.objects.filter(pk=alice.access.get().role_id).update(can_merge=True)
+
+    with pytest.raises(services.TicketError, match=f"#{printer_task.pk} Replace the fuser"):
+        services.merge(ticket=ticket, into=other, actor=alice.user)
+
+    printer_task.refresh_from_db()
+    assert printer_task.ticket_id == ticket.pk
+
+
+def test_merging_open_tasks_into_an_open_ticket_moves_them(carol, support, admin_user, ticket, printer_task):
+    other = services.open_ticket(requester=carol, subject="Same printer", body="Again.", department=support)
+
+    services.merge(ticket=ticket, into=other, actor=admin_user)
+
+    printer_task.refresh_from_db()
+    assert (printer_task.ticket_id, printer_task.is_open) == (other.pk, True)
