@@ -16,7 +16,6 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -236,8 +235,3 @@ def _keep_quoted(entry: ThreadEntry, message: InboundMessage) -> None:
     if message.quoted_html:
         entry.quoted = sanitize_html(message.quoted_html)
         entry.save(update_fields=["quoted"])
-
-
-def existing_entry(message_id: str) -> ThreadEntry | None:
-    """The thread entry already stored for this Message-ID, if any."""
-    return ThreadEntry.objects.filter(~Q(message_id=""), message_id=message_id).first()

@@ -92,7 +92,12 @@ def poll(mailbox: Mailbox) -> PollReport:
     if transaction.get_connection().in_atomic_block:
         raise RuntimeError("poll() must run outside a transaction: server copies go only after each commit.")
     report = PollReport(mailbox.name)
-    token = _acquire(mailbox)
+    try:
+        token = _acquire(mailbox)
+    except DatabaseError as error:
+        log.warning("mailbox %s not polled: %s", mailbox.name, error)
+        report.error = _("Database: %(error)s") % {"error": _describe(error)}
+        return report
     if token is None:
         report.busy = True
         return report

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +36,16 @@ def receive(raw: bytes, *, mailbox: Mailbox, server_uid: str = "") -> InboundMai
         return _claim_and_store(key, raw, mailbox, server_uid, lambda record: _fail(record, raw, reason))
     if ThreadEntry.objects.filter(message_id=message.message_id).exists():
         return _duplicate(message, mailbox, server_uid)
-    return _claim_and_store(message.message_id, raw, mailbox, server_uid, lambda record: _route(record, raw, message))
+    key = message.message_id
+    try:
+        return _claim_and_store(key, raw, mailbox, server_uid, lambda record: _route(record, raw, message))
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: the message stays on the server for the next poll
+    except Exception as error:
+        # Anything else would fail the same way at every poll and hold up the mail behind it: keep it raw.
+        log.exception("mail %s could not be imported", message.message_id)
+        reason = f"{type(error).__name__}: {error}"
+        return _claim_and_store(key, raw, mailbox, server_uid, lambda record: _fail(record, raw, reason, message))
 
 
 def record_too_large(*, mailbox: Mailbox, server_uid: str, size: int) -> InboundMail:
@@ -112,9 +121,11 @@ def _duplicate(message: InboundMessage, mailbox: Mailbox, server_uid: str) -> In
     return record
 
 
-def _fail(record: InboundMail, raw: bytes, reason: str) -> None:
-    log.warning("mail %s could not be read: %s", record.message_id, reason)
+def _fail(record: InboundMail, raw: bytes, reason: str, message: InboundMessage | None = None) -> None:
+    log.warning("mail %s could not be imported: %s", record.message_id, reason)
     record.state, record.reason, record.raw = State.FAILED, reason, raw
+    if message is not None:
+        record.sender, record.subject = message.from_address.lower()[:254], message.subject[:255]
 
 
 def _route(record: InboundMail, raw: bytes, message: InboundMessage) -> None:

@@ -26,8 +26,9 @@ def _dovecot_process():
 
 @pytest.fixture
 def dovecot(_dovecot_process):
-    """The running server with an empty mailbox (it is restarted if a test killed it)."""
-    if _dovecot_process.process is None:
+    """The running server with an empty mailbox (restarted if a test killed it, or it died)."""
+    if not _dovecot_process.alive():
+        _dovecot_process.stop()
         _dovecot_process.start()
     _dovecot_process.empty()
     return _dovecot_process

@@ -60,10 +60,10 @@ class Dovecot:
     # --- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> None:
-        log = (self.root / "dovecot.out").open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 (fixed arguments)
-            [DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")], stdout=log, stderr=log, start_new_session=True
-        )
+        with (self.root / "dovecot.out").open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 (fixed arguments)
+                [DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")], stdout=log, stderr=log, start_new_session=True
+            )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -72,6 +72,10 @@ class Dovecot:
                 return
             time.sleep(0.05)
         raise RuntimeError(f"dovecot did not start: {self.log()}")
+
+    def alive(self) -> bool:
+        running = self.process is not None and self.process.poll() is None
+        return running and _listening(self.ports.imap) and _listening(self.ports.pop3)
 
     def stop(self) -> None:
         if self.process is None:

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from helpdesk.mail import fetching, importing
@@ -173,6 +173,25 @@ def test_database_failure_during_a_poll_leaves_the_message_on_the_server(dovecot
     assert (dovecot.count(), Ticket.objects.count()) == (0, 1)
 
 
+def test_a_message_the_importer_chokes_on_is_kept_raw_and_does_not_hold_up_the_rest(dovecot, imap_mailbox, monkeypatch):
+    import_message = importing.import_message
+
+    def choke_on_poison(message, *, mailbox):
+        if message.subject == "Poison":
+            raise ValueError("unexpected structure")
+        return import_message(message, mailbox=mailbox)
+
+    monkeypatch.setattr(importing, "import_message", choke_on_poison)
+
+    fetch(dovecot, imap_mailbox, letter(subject="Poison"), letter(subject="Fine"))
+
+    assert list(Ticket.objects.values_list("subject", flat=True)) == ["Fine"]
+    failed = InboundMail.objects.get(state=InboundMail.State.FAILED)
+    assert (failed.subject, failed.reason) == ("Poison", "ValueError: unexpected structure")
+    assert b"Subject: Poison" in bytes(failed.raw)
+    assert dovecot.count() == 0
+
+
 def test_a_poller_holding_the_lease_keeps_a_second_one_out(dovecot, imap_mailbox):
     dovecot.deliver(letter())
     token = fetching._acquire(imap_mailbox)
@@ -200,7 +219,10 @@ def test_two_pollers_at_once_import_each_message_once(dovecot, imap_mailbox, sup
 
     def run(mailbox):
         start.wait()
-        poll(mailbox)
+        try:
+            poll(mailbox)
+        finally:
+            connection.close()  # each thread has its own; the test database must be free to drop
 
     threads = [threading.Thread(target=run, args=(box,)) for box in (imap_mailbox, twin)]
     for thread in threads:
