@@ -34,7 +34,7 @@ from helpdesk.mail.signing import new_message_id
 from tickets.canned import ENGINE
 from tickets.inbound import own_addresses
 from tickets.links import customer_link
-from tickets.models import Attachment, ThreadEntry, Ticket
+from tickets.models import Attachment, Priority, ThreadEntry, Ticket
 
 # RFC 3834: "auto-replied" answers a message (the auto-response), "auto-generated" is sent on its own (alerts).
 AUTO_REPLIED = "auto-replied"
@@ -177,7 +177,7 @@ def _context(ticket: Ticket, recipient: User, *, link: str, entry: ThreadEntry |
             "number": ticket.number,
             "subject": ticket.subject,
             "status": ticket.status.public_name,
-            "priority": ticket.get_priority_display(),
+            "priority": Priority(ticket.priority).label,  # lazy: rendered in the recipient's language
             "department": ticket.department.name,
             "assignee": assignee.name if assignee else "",
             "team": ticket.team.name if ticket.team else "",

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from helpdesk.mail.models import MailTemplate
 from tests.conftest import signed_in
@@ -127,3 +128,15 @@ def test_admin_shows_a_preview_with_sample_values(client, admin_user):
     response = signed_in(client, admin_user).get(reverse("admin:mail_mailtemplate_change", args=[template.pk]))
 
     assert "Gentile Carol Customer, numero 123456." in response.content.decode()
+
+
+def test_translated_values_follow_the_recipients_language_not_the_current_one(smtp, carol, open_for_carol):
+    carol.language = "it"
+    carol.save()
+    override(text="{{ ticket.priority }}")
+
+    with translation.override("en"):
+        open_for_carol()
+
+    [mail] = smtp.to("carol@customer.test")
+    assert mail.get_body(("plain",)).get_content().strip() == "Normale"
