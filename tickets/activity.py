@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tickets.models import Priority, Source, TicketEvent, TicketType
+from tickets.services import DUE_EVENT
 
 Kind = TicketEvent.Kind
 
@@ -170,6 +171,13 @@ def _overdue(event: TicketEvent, data: dict[str, Any]) -> Sentence:
     return _("Marked overdue (it was due %(due)s)") % {"due": due}, False
 
 
+def _due(event: TicketEvent, data: dict[str, Any]) -> Sentence:
+    due = _parse_moment(data.get("after"))
+    if due is None:
+        return _("Due date removed"), False
+    return _("Due date set to %(due)s") % {"due": due}, False
+
+
 def _linked(event: TicketEvent, data: dict[str, Any]) -> Sentence:
     if data.get("removed"):
         values = {"actor": actor_name(event), "number": data["removed"]}
@@ -202,6 +210,7 @@ _WRITERS: dict[str, Callable[[TicketEvent, dict[str, Any]], Sentence]] = {
     Kind.OVERDUE: _overdue,
     Kind.LINKED: _linked,
     Kind.REQUESTER: _requester,
+    DUE_EVENT: _due,
 }
 
 # Bootstrap Icons class per kind.
@@ -224,6 +233,7 @@ _ICONS: dict[str, str] = {
     Kind.OVERDUE: "bi-alarm",
     Kind.LINKED: "bi-link-45deg",
     Kind.REQUESTER: "bi-person-badge",
+    DUE_EVENT: "bi-calendar-event",
 }
 
 

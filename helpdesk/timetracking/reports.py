@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from helpdesk.accounts.models import User
 from helpdesk.timetracking.models import TimeEntry
 from tasks.access import visible_tasks
+from tasks.models import Task
 from tickets.access import visible_tickets
 from tickets.models import Ticket
 
@@ -27,10 +28,10 @@ FINISHED = Q(ended_at__isnull=False)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def ticket_totals(ticket: Ticket) -> list[dict[str, Any]]:
-    """Per agent on this ticket: minutes ``worked``, of them ``billed``, and their timer's ``running_since``."""
+def totals_on(*, ticket: Ticket | None = None, task: Task | None = None) -> list[dict[str, Any]]:
+    """Per agent on this ticket or task: minutes ``worked``, of them ``billed``, and their timer's ``running_since``."""
     return list(
-        TimeEntry.objects.filter(ticket=ticket)
+        TimeEntry.objects.filter(ticket=ticket, task=task)
         .values("agent_id", "agent__user__name", "agent__user__email")
         .annotate(
             worked=Coalesce(Sum("minutes", filter=FINISHED), 0),

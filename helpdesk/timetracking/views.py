@@ -17,58 +17,99 @@ from helpdesk.accounts.views import StaffRequest, staff_required
 from helpdesk.timetracking import reports, services
 from helpdesk.timetracking.forms import LogTimeForm, ReportForm
 from helpdesk.timetracking.models import TimeEntry
+from tasks.access import task_for_agent
+from tasks.models import Task
 from tickets.access import ticket_for_agent
 from tickets.models import Ticket
 from tickets.services import TicketError
 
 
-def _back(ticket: Ticket) -> HttpResponse:
-    return redirect(reverse("scp:ticket", args=[ticket.number]) + "#ticket-time")
-
-
-def _run(request: HttpRequest, ticket: Ticket, change: Callable[[], object], success: str) -> HttpResponse:
+def _run(request: HttpRequest, back: str, change: Callable[[], object], success: str) -> HttpResponse:
     try:
         change()
     except TicketError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, success)
-    return _back(ticket)
+    return redirect(back + "#ticket-time")
+
+
+def _log(request: StaffRequest, back: str, *, ticket: Ticket | None = None, task: Task | None = None) -> HttpResponse:
+    form = LogTimeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect(back + "#ticket-time")
+    data = form.cleaned_data
+
+    def log() -> object:
+        return services.log_time(
+            actor=request.user,
+            ticket=ticket,
+            task=task,
+            minutes=data["minutes"],
+            note=data["note"],
+            billable=data["billable"],
+        )
+
+    return _run(request, back, log, _("%(minutes)s minutes logged.") % {"minutes": data["minutes"]})
+
+
+def _ticket(request: StaffRequest, number: str) -> tuple[Ticket, str]:
+    ticket = ticket_for_agent(request.user, number)
+    return ticket, reverse("scp:ticket", args=[ticket.number])
+
+
+def _task(request: StaffRequest, pk: int) -> tuple[Task, str]:
+    task = task_for_agent(request.user, pk)
+    return task, reverse("scp:task", args=[task.pk])
 
 
 @require_POST
 @staff_required
-def ticket_timer_start(request: StaffRequest, number: str) -> HttpResponse:
+def ticket_time_start(request: StaffRequest, number: str) -> HttpResponse:
     """Start my timer on this ticket (stopping the one I had running elsewhere)."""
-    ticket = ticket_for_agent(request.user, number)
-    return _run(request, ticket, lambda: services.start_timer(actor=request.user, ticket=ticket), _("Timer started."))
+    ticket, back = _ticket(request, number)
+    return _run(request, back, lambda: services.start_timer(actor=request.user, ticket=ticket), _("Timer started."))
 
 
 @require_POST
 @staff_required
-def ticket_timer_stop(request: StaffRequest, number: str) -> HttpResponse:
+def ticket_time_stop(request: StaffRequest, number: str) -> HttpResponse:
     """Stop my running timer."""
-    ticket = ticket_for_agent(request.user, number)
-    return _run(request, ticket, lambda: services.stop_timer(actor=request.user), _("Timer stopped."))
+    back = _ticket(request, number)[1]
+    return _run(request, back, lambda: services.stop_timer(actor=request.user), _("Timer stopped."))
 
 
 @require_POST
 @staff_required
 def ticket_time_log(request: StaffRequest, number: str) -> HttpResponse:
     """Log minutes worked on this ticket, with a note and the billable flag."""
-    ticket = ticket_for_agent(request.user, number)
-    form = LogTimeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-        return _back(ticket)
-    data = form.cleaned_data
+    ticket, back = _ticket(request, number)
+    return _log(request, back, ticket=ticket)
 
-    def log() -> object:
-        return services.log_time(
-            actor=request.user, ticket=ticket, minutes=data["minutes"], note=data["note"], billable=data["billable"]
-        )
 
-    return _run(request, ticket, log, _("%(minutes)s minutes logged.") % {"minutes": data["minutes"]})
+@require_POST
+@staff_required
+def task_time_start(request: StaffRequest, pk: int) -> HttpResponse:
+    """Start my timer on this task (stopping the one I had running elsewhere)."""
+    task, back = _task(request, pk)
+    return _run(request, back, lambda: services.start_timer(actor=request.user, task=task), _("Timer started."))
+
+
+@require_POST
+@staff_required
+def task_time_stop(request: StaffRequest, pk: int) -> HttpResponse:
+    """Stop my running timer."""
+    back = _task(request, pk)[1]
+    return _run(request, back, lambda: services.stop_timer(actor=request.user), _("Timer stopped."))
+
+
+@require_POST
+@staff_required
+def task_time_log(request: StaffRequest, pk: int) -> HttpResponse:
+    """Log minutes worked on this task, with a note and the billable flag."""
+    task, back = _task(request, pk)
+    return _log(request, back, task=task)
 
 
 @require_GET

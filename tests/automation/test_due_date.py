@@ -102,3 +102,13 @@ def test_the_form_refuses_customers_and_get(client, ticket, carol, alice):
 
     signed_in(client, alice)
     assert client.get(due_url(ticket)).status_code == 405
+
+
+def test_the_activity_log_says_when_the_due_date_was_set(ticket, alice):
+    from tickets.activity import activity_lines
+
+    set_due_date(ticket=ticket, actor=alice.user, due_at=LATER)
+
+    lines = activity_lines(ticket.events.filter(kind=DUE_EVENT))
+    assert lines[0].text.startswith("Due date set to ")
+    assert lines[0].icon == "bi-calendar-event"
