@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from helpdesk.accounts.models import Department, Organization, User
 from helpdesk.mail.models import Mailbox
 from helpdesk.mail.parsing import InboundMessage
+from helpdesk.mail.robots import RobotVerdict
 from helpdesk.mail.signing import read_message_id
 from tickets import access, services
 from tickets.html import sanitize_html, text_to_html
@@ -50,7 +51,8 @@ def import_message(message: InboundMessage, *, mailbox: Mailbox) -> Outcome:
     """Store ``message``, received in ``mailbox``, in the right ticket (see the module docstring).
 
     Mail from our own addresses is dropped (a loop through another mailbox of ours), and so are robots
-    when MAIL_ROBOT_POLICY is ``drop``; an imported robot never gets an auto-response.
+    when MAIL_ROBOT_POLICY is ``drop``; an imported robot never gets an auto-response, and its mail to a
+    closed ticket (an out-of-office answer to "your ticket is closed") becomes a note that does not reopen it.
     """
     sender_address = message.from_address.lower()
     if sender_address in own_addresses():
@@ -64,6 +66,8 @@ def import_message(message: InboundMessage, *, mailbox: Mailbox) -> Outcome:
         if entry is not None:
             return Outcome(ticket=ticket, entry=entry)
     if ticket is not None and _belongs_to(sender, ticket):
+        if message.robot is not None and ticket.is_closed:
+            return _robot_note(message, message.robot, sender, ticket)
         return _customer_message(message, sender, ticket)
     return _new_ticket(message, sender, mailbox)
 
@@ -172,6 +176,16 @@ def _customer_message(message: InboundMessage, sender: User, ticket: Ticket) -> 
     entry = services.post_message(ticket=ticket, author=sender, source=Source.EMAIL, **_entry_fields(message))
     _keep_quoted(entry, message)
     services.add_collaborators_by_mail(ticket=ticket, author=sender, users=_cc_users(message, sender, ticket))
+    return Outcome(ticket=ticket, entry=entry)
+
+
+def _robot_note(message: InboundMessage, robot: RobotVerdict, sender: User, ticket: Ticket) -> Outcome:
+    """An out-of-office answer to a closed ticket's last mail: kept as a note, it does not reopen the ticket."""
+    intro = _("Automatic mail (%(reason)s); kept as a note so that it does not reopen the ticket.") % {
+        "reason": robot.label
+    }
+    body = f"{intro}\n\n{message.text or message.quoted_text}"
+    entry = services.post_system_note(ticket=ticket, body=body, author_name=sender.display_name, source=Source.EMAIL)
     return Outcome(ticket=ticket, entry=entry)
 
 

@@ -158,3 +158,20 @@ def test_a_loop_of_50_auto_replies_is_stopped_by_the_rate_limit(dovecot, imap_ma
     assert [message.to for message in mail.outbox] == [["admin@example.com"]]  # alerted once, robot unanswered
     assert "bot@loop.test" in mail.outbox[0].subject
     assert dovecot.count() == 0  # held mail is kept in the database, not on the server
+
+
+def test_auto_reply_to_a_closed_ticket_is_kept_as_a_note_without_reopening_it(
+    dovecot, imap_mailbox, ticket, admin_user
+):
+    from tickets.services import close
+
+    close(ticket=ticket, actor=admin_user)
+    ooo = letter(subject=f"Out of office: [#{ticket.number}]", body="Back on Monday.", Auto_Submitted="auto-replied")
+
+    fetch(dovecot, imap_mailbox, ooo)
+
+    ticket.refresh_from_db()
+    note = ticket.entries.latest("pk")
+    assert ticket.is_closed
+    assert (note.kind, note.source) == ("note", "email")
+    assert "Back on Monday." in note.body_text
