@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 from django.utils import timezone
 
@@ -39,6 +39,23 @@ def test_imap_poll_can_move_the_server_copy_to_a_folder_marked_read(dovecot, ima
 
     assert Ticket.objects.count() == 1
     assert (dovecot.count(), dovecot.count("Imported"), dovecot.seen("Imported")) == (0, 1, 1)
+
+
+def test_imap_server_without_move_gets_a_copy_then_a_delete(dovecot, imap_mailbox, monkeypatch):
+    Mailbox.objects.filter(pk=imap_mailbox.pk).update(after_import="move", move_to_folder="Imported")
+    imap_mailbox.refresh_from_db()
+    setup = fetching.ImapServer.__init__
+
+    def like_an_older_server(server, client, mailbox):
+        setup(server, client, mailbox)
+        server.can_move = server.uid_expunge = False  # no MOVE, no UIDPLUS (RFC 3501 only)
+
+    monkeypatch.setattr(fetching.ImapServer, "__init__", like_an_older_server)
+
+    fetch(dovecot, imap_mailbox, letter(), letter(subject="Second"))
+
+    assert (dovecot.count(), dovecot.count("Imported")) == (0, 2)
+    assert Ticket.objects.count() == 2
 
 
 def test_imap_poll_reads_the_configured_folder_only(dovecot, imap_mailbox):
@@ -243,6 +260,11 @@ def test_fetch_mail_command_polls_the_named_mailbox(dovecot, imap_mailbox, capsy
 
     assert "Support inbox: 1 stored" in capsys.readouterr().out
     assert Ticket.objects.count() == 1
+
+
+def test_fetch_mail_command_refuses_an_unknown_mailbox(db):
+    with pytest.raises(CommandError, match="No mailbox is called 'Nope'"):
+        call_command("fetch_mail", "--mailbox", "Nope")
 
 
 def test_fetch_mail_job_polls_enabled_mailboxes_only(dovecot, imap_mailbox):
