@@ -159,6 +159,10 @@ class Day:
     backlog: int = 0
     first_response: float | None = None
 
+    @property
+    def first_response_hours(self) -> float | None:
+        return None if self.first_response is None else round(self.first_response / 3600, 2)
+
 
 @dataclass
 class Row:

@@ -125,6 +125,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "helpdesk.mail.jobs.fetch_mail",
         "schedule": float(env_int("MAIL_POLL_SECONDS", 60, minimum=5)),
     },
+    # The dashboard's daily rollup: finished days (and the two before) are stored; today is computed live.
+    "dashboard-roll-up": {
+        "task": "dashboard.jobs.roll_up_days",
+        "schedule": 3600.0,
+    },
 }
 
 # Users, login and passwords

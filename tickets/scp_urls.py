@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tickets.urls_actions")),  # actions on one ticket, activity, print
     path("", include("tasks.urls")),  # the Tasks section
     path("", include("faq.urls")),  # the knowledge base and canned responses
+    path("", include("dashboard.urls")),  # home, statistics, notification counter
     path("", include("helpdesk.automation.urls")),  # due-date override
     path("", include("helpdesk.timetracking.urls")),  # timers and time logged on tickets, the time report
 ]
