@@ -152,7 +152,8 @@ def _collect(ticket_filter: TicketFilter, routing: Routing) -> bool:
 
 def _set(action: FilterAction, routing: Routing) -> None:
     if action.kind == Action.DEPARTMENT:
-        routing.department = action.department
+        if action.department is not None and action.department.is_active:
+            routing.department = action.department
     elif action.kind == Action.PRIORITY:
         routing.priority = action.priority
     elif action.kind == Action.TYPE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,12 @@ def start_timer(
         if (running.ticket_id, running.task_id) == (_pk(ticket), _pk(task)):
             return running
         _stop(running, now)
-    return TimeEntry.objects.create(ticket=ticket, task=task, agent=agent, started_at=now, created_at=now)
+    try:
+        with transaction.atomic():
+            return TimeEntry.objects.create(ticket=ticket, task=task, agent=agent, started_at=now, created_at=now)
+    except IntegrityError:
+        # The same agent started a timer in another tab a moment ago: one running timer each.
+        raise TimeError(_("Another timer of yours started just now; reload the page.")) from None
 
 
 @transaction.atomic

@@ -156,3 +156,11 @@ def test_the_mailbox_is_matched_when_the_channel_names_it(carol, support):
     assert open_from(carol, support, subject="Hello").pk
     with pytest.raises(Rejected):
         open_from(carol, support, subject="Hello", mailbox=mailbox)
+
+
+def test_an_inactive_department_is_not_used(carol, support, billing):
+    billing.is_active = False
+    billing.save()
+    make_filter("To billing", [SUBJECT_HAS], [{"kind": Act.DEPARTMENT, "department": billing}])
+
+    assert open_from(carol, support).department == support

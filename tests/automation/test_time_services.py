@@ -97,3 +97,12 @@ def test_an_entry_needs_a_ticket_or_a_task_not_both(ticket, support, alice):
         log_time(actor=alice.user, minutes=5)
     with pytest.raises(TimeError):
         log_time(actor=alice.user, ticket=ticket, task=task, minutes=5)
+
+
+def test_a_second_running_timer_for_the_same_agent_is_refused_by_the_database(ticket, alice):
+    from django.db import IntegrityError, transaction
+
+    start_timer(actor=alice.user, ticket=ticket, at=NINE)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeEntry.objects.create(ticket=ticket, agent=alice, started_at=NINE)
