@@ -67,7 +67,10 @@ def _created(event: TicketEvent, data: dict[str, Any]) -> Sentence:
         "department": data.get("department") or "?",
         "source": _label(Source.choices, data.get("source")),
     }
-    return _("%(actor)s opened the ticket in %(department)s (source: %(source)s)") % values, True
+    text = _("%(actor)s opened the ticket in %(department)s (source: %(source)s)") % values
+    if isinstance(data.get("filters"), list) and data["filters"]:
+        text += "; " + _("ticket filters applied: %(names)s") % {"names": ", ".join(map(str, data["filters"]))}
+    return text, True
 
 
 def _message(event: TicketEvent, data: dict[str, Any]) -> Sentence:
@@ -116,11 +119,16 @@ def _transferred(event: TicketEvent, data: dict[str, Any]) -> Sentence:
 
 def _status(event: TicketEvent, data: dict[str, Any]) -> Sentence:
     values = {"before": data.get("before"), "after": data.get("after")}
-    return _("Status changed from %(before)s to %(after)s") % values, False
+    return _automatic(_("Status changed from %(before)s to %(after)s") % values, data), False
 
 
 def _closed(event: TicketEvent, data: dict[str, Any]) -> Sentence:
-    return _("Closed (status %(status)s)") % {"status": data.get("after")}, False
+    return _automatic(_("Closed (status %(status)s)") % {"status": data.get("after")}, data), False
+
+
+def _automatic(text: str, data: dict[str, Any]) -> str:
+    """Mark a change made by status automation or auto-close."""
+    return text + " " + _("(automatically)") if data.get("automatic") else text
 
 
 def _reopened(event: TicketEvent, data: dict[str, Any]) -> Sentence:

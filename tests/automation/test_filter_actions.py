@@ -164,3 +164,14 @@ def test_an_inactive_department_is_not_used(carol, support, billing):
     make_filter("To billing", [SUBJECT_HAS], [{"kind": Act.DEPARTMENT, "department": billing}])
 
     assert open_from(carol, support).department == support
+
+
+def test_the_activity_log_names_the_filters_applied(carol, support):
+    from tickets.activity import activity_lines
+
+    make_filter("Tag", [SUBJECT_HAS], [{"kind": Act.PRIORITY, "priority": Priority.HIGH}])
+
+    ticket = open_from(carol, support)
+
+    line = activity_lines(ticket.events.filter(kind=TicketEvent.Kind.CREATED))[0]
+    assert line.text.endswith("; ticket filters applied: Tag")

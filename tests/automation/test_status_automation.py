@@ -104,3 +104,12 @@ def test_without_an_awaiting_status_a_reply_keeps_the_status(settings, ticket, a
 
     ticket.refresh_from_db()
     assert ticket.status == Status.default_for(State.OPEN)
+
+
+def test_the_activity_log_says_the_change_was_automatic(ticket, alice):
+    from tickets.activity import activity_lines
+
+    post_reply(ticket=ticket, actor=alice.user, body="Which model?")
+
+    line = activity_lines(ticket.events.filter(kind=TicketEvent.Kind.STATUS))[0]
+    assert line.text == "Status changed from Open to Awaiting customer (automatically)"
