@@ -139,15 +139,15 @@ def route(sample: Sample) -> Routing:
 
 
 def _collect(ticket_filter: TicketFilter, routing: Routing) -> bool:
-    """Add the filter's actions to the routing; True when one of them says stop."""
+    """Add the filter's actions to the routing; True when one of them says stop (after the filter's others)."""
+    stop = False
     for action in ticket_filter.actions.all():
         if action.kind == Action.REJECT:
             routing.rejected_by = ticket_filter.name
             return True
-        if action.kind == Action.STOP:
-            return True
+        stop = stop or action.kind == Action.STOP
         _set(action, routing)
-    return False
+    return stop
 
 
 def _set(action: FilterAction, routing: Routing) -> None:

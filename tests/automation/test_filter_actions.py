@@ -122,13 +122,13 @@ def test_stop_processing_ends_the_run(carol, support):
     assert Ticket.objects.get(pk=ticket.pk).priority == Priority.URGENT
 
 
-def test_a_stop_action_ends_the_run_and_skips_its_own_later_actions(carol, support):
+def test_a_stop_action_ends_the_run_after_its_own_filters_actions(carol, support):
     make_filter("Stop", [SUBJECT_HAS], [{"kind": Act.STOP}, {"kind": Act.PRIORITY, "priority": Priority.URGENT}])
     make_filter("Reject later", [SUBJECT_HAS], [{"kind": Act.REJECT}], order=20)
 
     ticket = open_from(carol, support)
 
-    assert Ticket.objects.get(pk=ticket.pk).priority == Priority.NORMAL
+    assert Ticket.objects.get(pk=ticket.pk).priority == Priority.URGENT
 
 
 def test_an_inactive_filter_does_nothing(carol, support):
