@@ -92,14 +92,8 @@ def poll(mailbox: Mailbox) -> PollReport:
     if transaction.get_connection().in_atomic_block:
         raise RuntimeError("poll() must run outside a transaction: server copies go only after each commit.")
     report = PollReport(mailbox.name)
-    try:
-        token = _acquire(mailbox)
-    except DatabaseError as error:
-        log.warning("mailbox %s not polled: %s", mailbox.name, error)
-        report.error = _("Database: %(error)s") % {"error": _describe(error)}
-        return report
+    token = _take_lease(mailbox, report)
     if token is None:
-        report.busy = True
         return report
     try:
         with connect(mailbox) as server:
@@ -114,6 +108,18 @@ def poll(mailbox: Mailbox) -> PollReport:
     finally:
         _finish(mailbox, token, report)
     return report
+
+
+def _take_lease(mailbox: Mailbox, report: PollReport) -> str | None:
+    """The lease's token, or None (with the reason in ``report``) when another poller or the database is in the way."""
+    try:
+        token = _acquire(mailbox)
+    except DatabaseError as error:
+        log.warning("mailbox %s not polled: %s", mailbox.name, error)
+        report.error = _("Database: %(error)s") % {"error": _describe(error)}
+        return None
+    report.busy = token is None
+    return token
 
 
 def _drain(server: Server, mailbox: Mailbox, token: str, report: PollReport) -> None:

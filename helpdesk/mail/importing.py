@@ -72,11 +72,14 @@ def retry(record: InboundMail) -> InboundMail:
         return record
     raw = bytes(record.raw)
     try:
-        message = parse_message(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES)
+        _import(record, parse_message(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES))
+    except (OperationalError, InterfaceError):
+        raise
     except MalformedMessage as error:
         _fail(record, raw, str(error))
-    else:
-        _import(record, message)
+    except Exception as error:  # the admin sees why; the routing's own changes were rolled back to its savepoint
+        log.exception("mail %s could not be imported again", record.message_id)
+        _fail(record, raw, f"{type(error).__name__}: {error}")
     record.save()
     return record
 
@@ -111,7 +114,7 @@ def _duplicate(message: InboundMessage, mailbox: Mailbox, server_uid: str) -> In
         defaults={
             "mailbox": mailbox,
             "server_uid": server_uid[:255],
-            "sender": message.from_address[:254],
+            "sender": message.from_address.lower()[:254],
             "subject": message.subject[:255],
             "size": message.raw_size,
             "state": State.DROPPED,
@@ -169,7 +172,7 @@ def _over_rate_limit(record: InboundMail) -> bool:
     if count < limit:
         return False
     if count == limit:  # the first one held in this burst
-        from helpdesk.mail.jobs import alert_held_mail
+        from helpdesk.mail.jobs import alert_held_mail  # jobs imports the poller, which imports this module
 
         transaction.on_commit(lambda: alert_held_mail.delay(record.pk), robust=True)
     return True
