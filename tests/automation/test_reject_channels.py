@@ -103,6 +103,6 @@ def test_a_filter_can_match_the_mailbox_and_answer_a_mail_with_a_canned_reply(ma
 
     record = receive(letter(sender="Gina <gina@fine.example>", subject="Hello"), mailbox=mailbox)
 
-    ticket = record.ticket
+    ticket = Ticket.objects.get(inboundmail=record)
     assert ticket.entries.get(kind="response").body_text == f"We got #{ticket.number}."
     assert "It smokes since this morning." in ticket.entries.get(kind="message").body_text
