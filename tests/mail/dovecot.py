@@ -7,6 +7,7 @@ Messages are delivered by IMAP APPEND, as a mail server's delivery agent would s
 from __future__ import annotations
 
 import contextlib
+import grp
 import imaplib
 import os
 import pwd
@@ -160,7 +161,7 @@ log_path = {self.root}/dovecot.log
 protocols = imap pop3
 listen = 127.0.0.1
 default_internal_user = {self._system_user}
-default_internal_group = {pwd.getpwnam(self._system_user).pw_name}
+default_internal_group = {grp.getgrgid(pwd.getpwnam(self._system_user).pw_gid).gr_name}
 default_login_user = {self._login_user}
 first_valid_uid = {min(uid, 500)}
 last_valid_uid = 0
@@ -181,6 +182,9 @@ userdb {{
 }}
 {_login_service("imap", self.ports.imap, self.ports.imaps)}
 {_login_service("pop3", self.ports.pop3, self.ports.pop3s)}
+service anvil {{
+  chroot =
+}}
 service stats {{
   unix_listener stats-reader {{
     user = {self._system_user}
@@ -203,9 +207,9 @@ def _session(server: Dovecot) -> Iterator[imaplib.IMAP4]:
 
 
 def _login_service(protocol: str, plain: int, tls: int) -> str:
-    """Listeners on loopback: one plain (STARTTLS offered) and one implicit TLS."""
+    """Listeners on loopback: one plain (STARTTLS offered) and one implicit TLS; no chroot (we may not be root)."""
     return (
-        f"service {protocol}-login {{\n"
+        f"service {protocol}-login {{\n  chroot =\n"
         f"  inet_listener {protocol} {{\n    address = 127.0.0.1\n    port = {plain}\n  }}\n"
         f"  inet_listener {protocol}s {{\n    address = 127.0.0.1\n    port = {tls}\n    ssl = yes\n  }}\n"
         "}"
