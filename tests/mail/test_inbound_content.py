@@ -128,10 +128,27 @@ def test_customer_mail_gets_an_auto_response(dovecot, imap_mailbox):
     assert [message.to for message in mail.outbox] == [["erin@newco.test"]]
 
 
-def test_auto_reply_is_imported_but_gets_no_auto_response(dovecot, imap_mailbox):
-    fetch(dovecot, imap_mailbox, letter("erin@newco.test", "Out of office", Auto_Submitted="auto-replied"))
+@pytest.mark.parametrize(
+    "robot_header",
+    [
+        {"Auto_Submitted": "auto-replied"},
+        {"X_Auto_Response_Suppress": "All"},
+        {"Precedence": "bulk"},
+        {"List_Id": "<news.newco.test>"},
+    ],
+    ids=["auto-submitted", "auto-response-suppress", "precedence", "list-id"],
+)
+def test_robot_mail_is_imported_but_gets_no_auto_response(dovecot, imap_mailbox, robot_header):
+    fetch(dovecot, imap_mailbox, letter("erin@newco.test", "Out of office", **robot_header))
 
     assert only_entry().body_text.startswith("It smokes")
+    assert mail.outbox == []
+
+
+def test_bounce_from_mailer_daemon_gets_no_auto_response(dovecot, imap_mailbox):
+    fetch(dovecot, imap_mailbox, letter("MAILER-DAEMON@mx.newco.test", "Undelivered Mail Returned to Sender"))
+
+    assert Ticket.objects.count() == 1
     assert mail.outbox == []
 
 
