@@ -1,6 +1,8 @@
 """The admin side of incoming mail: testing and polling a mailbox, and the failed and held messages."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helpdesk.mail.models import InboundMail, Mailbox
@@ -126,3 +128,23 @@ def test_raw_download_is_refused_to_agents(client, alice, imap_mailbox):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_fetched_messages_list_makes_the_same_number_of_queries_for_many_rows(admin_client, imap_mailbox, ticket):
+    def add(count: int) -> None:
+        start = InboundMail.objects.count()
+        for number in range(start, start + count):
+            InboundMail.objects.create(
+                mailbox=imap_mailbox, message_id=f"<m{number}@client.test>", state="imported", ticket=ticket
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(reverse("admin:mail_inboundmail_changelist")).status_code == 200
+        return len(captured)
+
+    add(3)
+    few = queries()
+    add(30)
+
+    assert queries() == few
