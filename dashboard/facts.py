@@ -29,15 +29,15 @@ COUNTED: dict[str, str] = {
     Kind.OVERDUE: "overdue",
     Kind.RESPONSE: "responses",
 }
-# DailyCount dimension -> the event's ticket field it copies.
+# DailyCount dimension -> the event's ticket field that gives its key.
 DIMENSIONS: dict[str, str] = {
-    "department_id": "ticket__department_id",
-    "help_topic_id": "ticket__help_topic_id",
-    "agent_id": "ticket__assignee_id",
-    "team_id": "ticket__team_id",
+    "department": "ticket__department_id",
+    "topic": "ticket__help_topic_id",
+    "agent": "ticket__assignee_id",
+    "team": "ticket__team_id",
     "source": "ticket__source",
     "priority": "ticket__priority",
-    "organization_id": "ticket__requester__organization_id",
+    "organization": "ticket__requester__organization_id",
 }
 _SLA_FIELDS = (
     "ticket__sla__business_hours_only",
@@ -121,7 +121,7 @@ def counted_events(first: date, last: date, departments: Departments = None) -> 
 
 
 def daily_counts(first: date, last: date, departments: Departments = None) -> list[DailyCount]:
-    """Unsaved DailyCount rows for the local days ``first`` .. ``last``, one per day and ticket attributes."""
+    """Unsaved DailyCount rows for the local days ``first`` .. ``last``: per day, department, dimension and key."""
     tz = timezone.get_current_timezone()
     rows = (
         counted_events(first, last, departments)
@@ -132,12 +132,15 @@ def daily_counts(first: date, last: date, departments: Departments = None) -> li
     )
     folded: dict[tuple[Any, ...], DailyCount] = {}
     for row in rows:
-        key = (row["day"], *(row[field] for field in DIMENSIONS.values()))
-        count = folded.get(key)
-        if count is None:
-            attributes = {name: row[field] for name, field in DIMENSIONS.items()}
-            count = folded[key] = DailyCount(day=row["day"], **attributes)
-        setattr(count, COUNTED[row["kind"]], getattr(count, COUNTED[row["kind"]]) + row["n"])
+        department = row["ticket__department_id"]
+        counted = COUNTED[row["kind"]]
+        for dimension, field in DIMENSIONS.items():
+            key = "" if row[field] is None else str(row[field])
+            count = folded.get((row["day"], department, dimension, key))
+            if count is None:
+                count = DailyCount(day=row["day"], department_id=department, dimension=dimension, key=key)
+                folded[(row["day"], department, dimension, key)] = count
+            setattr(count, counted, getattr(count, counted) + row["n"])
     return list(folded.values())
 
 

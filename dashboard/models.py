@@ -1,8 +1,8 @@
 """The daily rollup the dashboard reads, so that its cost follows the period shown and not the whole history.
 
-Each row is what one finished day added up to, split by the ticket's department, help topic, agent, team,
-source, priority and organization as they were when the day was rolled up. Today is never stored: it is
-computed from the events on the fly. ``dashboard.jobs.roll_up_days`` (beat) fills finished days.
+Each row is what one finished day added up to in one department, for one value of one ticket attribute
+(help topic, agent, team, source, priority, organization) as it was when the day was rolled up. Today is
+never stored: it is computed from the events on the fly. ``dashboard.jobs.roll_up_days`` (beat) fills finished days.
 """
 
 from __future__ import annotations
@@ -12,16 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DailyCount(models.Model):
-    """How many of each countable event one day had, for one combination of ticket attributes."""
+    """How many of each countable event one day had in one department, for one value of one ticket attribute.
+
+    Every event is counted once per dimension (department, help topic, agent, team, source, priority,
+    organization), so the rows of one dimension add up to the day's totals; ``key`` is the attribute's value
+    (a primary key or a choice) as it was when the day was rolled up, empty for none.
+    """
 
     day = models.DateField(_("day"))
     department_id = models.IntegerField(_("department"))
-    help_topic_id = models.IntegerField(_("help topic"), null=True)
-    agent_id = models.IntegerField(_("agent"), null=True)
-    team_id = models.IntegerField(_("team"), null=True)
-    source = models.CharField(_("source"), max_length=6)
-    priority = models.PositiveSmallIntegerField(_("priority"))
-    organization_id = models.IntegerField(_("organization"), null=True)
+    dimension = models.CharField(_("dimension"), max_length=12, default="department")
+    key = models.CharField(_("value"), max_length=20, blank=True)
     opened = models.PositiveIntegerField(_("opened"), default=0)
     assigned = models.PositiveIntegerField(_("assigned"), default=0)
     closed = models.PositiveIntegerField(_("closed"), default=0)
@@ -32,11 +33,11 @@ class DailyCount(models.Model):
     class Meta:
         verbose_name = _("daily count")
         verbose_name_plural = _("daily counts")
-        # Every dashboard query filters a range of days, usually within some departments.
-        indexes = [models.Index(fields=["day", "department_id"], name="dailycount_period")]
+        # Every dashboard query reads one dimension over a range of days, usually within some departments.
+        indexes = [models.Index(fields=["dimension", "day", "department_id"], name="dailycount_dimension_period")]
 
     def __str__(self) -> str:
-        return f"{self.day} · {self.department_id}"
+        return f"{self.day} · {self.dimension}={self.key}"
 
 
 class Duration(models.Model):

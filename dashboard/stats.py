@@ -23,7 +23,8 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, QuerySet, Sum
+from django.db import connection
+from django.db.models import Aggregate, FloatField, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -33,15 +34,15 @@ from helpdesk.accounts.models import Agent, Department, Organization, Team
 from tickets.models import HelpTopic, Priority, Source, State, Ticket
 
 COUNT_FIELDS = ("opened", "assigned", "closed", "reopened", "overdue", "responses")
-# Breakdown name -> (DailyCount column, heading).
-BREAKDOWNS: dict[str, tuple[str, Promise]] = {
-    "department": ("department_id", _("Department")),
-    "topic": ("help_topic_id", _("Help topic")),
-    "agent": ("agent_id", _("Agent")),
-    "team": ("team_id", _("Team")),
-    "source": ("source", _("Source")),
-    "priority": ("priority", _("Priority")),
-    "organization": ("organization_id", _("Organization")),
+# Breakdown (a DailyCount dimension) -> its heading.
+BREAKDOWNS: dict[str, Promise] = {
+    "department": _("Department"),
+    "topic": _("Help topic"),
+    "agent": _("Agent"),
+    "team": _("Team"),
+    "source": _("Source"),
+    "priority": _("Priority"),
+    "organization": _("Organization"),
 }
 PERIODS: dict[str, Promise] = {
     "today": _("Today"),
@@ -176,10 +177,17 @@ class Row:
 class Stats:
     """The figures of one period for one scope. Each figure is computed once, on first use."""
 
-    def __init__(self, period: Period, departments: Collection[int] | None, *, today: date) -> None:
+    def __init__(
+        self, period: Period, departments: Collection[int] | None, *, today: date, backlog_end: int | None = None
+    ) -> None:
         self.period = period
         self.departments = departments
         self.today = today
+        self._backlog_end = backlog_end
+
+    def previous(self) -> Stats:
+        """The same scope over the previous period of equal length; its backlog ends where this one starts."""
+        return Stats(self.period.previous(), self.departments, today=self.today, backlog_end=self.backlog_start)
 
     # --- the sources ----------------------------------------------------------------------------
 
@@ -203,33 +211,50 @@ class Stats:
             day += timedelta(days=1)
         return runs
 
-    @cached_property
-    def _live_counts(self) -> list[DailyCount]:
-        """Counts of the days not rolled up, from the period's start up to today (the backlog walks back from now)."""
-        last = max(self.today, self.period.end)
-        runs = self._unrolled_runs(self.period.start, last)
-        return [row for first, end in runs for row in facts.daily_counts(first, end, self.departments)]
+    def _live_between(self, first: date, last: date) -> list[DailyCount]:
+        runs = self._unrolled_runs(first, last)
+        return [row for start, end in runs for row in facts.daily_counts(start, end, self.departments)]
 
-    def _stored_counts(self, first: date, last: date) -> QuerySet[DailyCount]:
-        rows = DailyCount.objects.filter(day__gte=first, day__lte=last)
+    @cached_property
+    def _live_in_period(self) -> list[DailyCount]:
+        """Counts of the period's days that are not rolled up."""
+        return self._live_between(self.period.start, self.period.end)
+
+    @cached_property
+    def _live_after(self) -> list[DailyCount]:
+        """Counts of the days after the period up to today that are not rolled up (the backlog walks back from now)."""
+        return self._live_between(self.period.end + timedelta(days=1), self.today)
+
+    def _stored_counts(self, first: date, last: date, dimension: str = "department") -> QuerySet[DailyCount]:
+        """Stored rows of one dimension; every event is in exactly one row of each dimension."""
+        rows = DailyCount.objects.filter(dimension=dimension, day__gte=first, day__lte=last)
         if self.departments is not None:
             rows = rows.filter(department_id__in=self.departments)
         return rows
 
-    def _in_period(self, rows: list[DailyCount]) -> list[DailyCount]:
-        return [row for row in rows if self.period.start <= row.day <= self.period.end]
+    def _live(self, dimension: str = "department", *, in_period: bool = True) -> list[DailyCount]:
+        """Live rows of one dimension, within the period or up to today."""
+        rows = self._live_in_period if in_period else [*self._live_in_period, *self._live_after]
+        return [row for row in rows if row.dimension == dimension]
 
     @cached_property
-    def _durations(self) -> list[tuple[str, date, float, int]]:
-        """(kind, day, seconds, replies) of every first response and resolution in the period."""
-        stored = Duration.objects.filter(day__gte=self.period.start, day__lte=self.period.end)
+    def _live_durations(self) -> list[Duration]:
+        """First responses and resolutions of the period's days that are not rolled up."""
+        runs = self._unrolled_runs(self.period.start, self.period.end)
+        return [row for first, last in runs for row in facts.durations(first, last, self.departments)]
+
+    def _stored_durations(self, kind: str) -> QuerySet[Duration]:
+        rows = Duration.objects.filter(kind=kind, day__gte=self.period.start, day__lte=self.period.end)
         if self.departments is not None:
-            stored = stored.filter(department_id__in=self.departments)
-        rows = list(stored.values_list("kind", "day", "seconds", "replies"))
-        for first, last in self._unrolled_runs(self.period.start, self.period.end):
-            live = facts.durations(first, last, self.departments)
-            rows += [(d.kind, d.day, d.seconds, d.replies) for d in live]
+            rows = rows.filter(department_id__in=self.departments)
         return rows
+
+    def _spread(self, kind: str) -> Spread:
+        live = [row.seconds for row in self._live_durations if row.kind == kind]
+        stored = self._stored_durations(kind)
+        if connection.vendor == "postgresql":
+            return _spread_in_database(stored, live)
+        return Spread.of([*stored.values_list("seconds", flat=True), *live])
 
     # --- the figures ----------------------------------------------------------------------------
 
@@ -241,17 +266,18 @@ class Stats:
             **{name: Sum(name) for name in COUNT_FIELDS}
         )
         totals.add(sums)
-        for row in self._in_period(self._live_counts):
+        for row in self._live():
             totals.add(row)
         return totals
 
     @cached_property
     def timing(self) -> Timing:
         """First response and resolution times, and replies per closed ticket."""
-        first = [seconds for kind, _day, seconds, _n in self._durations if kind == Duration.Kind.FIRST_RESPONSE]
-        closes = [(seconds, n) for kind, _day, seconds, n in self._durations if kind == Duration.Kind.RESOLUTION]
-        replies = sum(n for _seconds, n in closes) / len(closes) if closes else None
-        return Timing(Spread.of(first), Spread.of([seconds for seconds, _n in closes]), replies)
+        resolution = self._spread(Duration.Kind.RESOLUTION)
+        stored = self._stored_durations(Duration.Kind.RESOLUTION).aggregate(n=Sum("replies"))["n"] or 0
+        live = sum(row.replies for row in self._live_durations if row.kind == Duration.Kind.RESOLUTION)
+        replies = (stored + live) / resolution.count if resolution.count else None
+        return Timing(self._spread(Duration.Kind.FIRST_RESPONSE), resolution, replies)
 
     @cached_property
     def open_now(self) -> int:
@@ -269,7 +295,7 @@ class Stats:
         sums = {name: Sum(name) for name in COUNT_FIELDS}
         for row in self._stored_counts(self.period.start, last).values("day").annotate(**sums).order_by():
             by_day[row["day"]].add(row)
-        for live in self._live_counts:
+        for live in self._live(in_period=False):
             by_day[live.day].add(live)
         backlog = self.open_now - sum(c.net for d, c in by_day.items() if d > self.period.end)
         result = []
@@ -281,55 +307,85 @@ class Stats:
         return result
 
     def _add_first_responses(self, days: list[Day]) -> None:
-        values: dict[date, list[float]] = defaultdict(list)
-        for kind, day, seconds, _n in self._durations:
-            if kind == Duration.Kind.FIRST_RESPONSE:
-                values[day].append(seconds)
-        for entry in days:
-            entry.first_response = percentile(sorted(values[entry.day]), 0.5)
+        medians = _daily_medians(self._stored_durations(Duration.Kind.FIRST_RESPONSE))
+        live: dict[date, list[float]] = defaultdict(list)
+        for row in self._live_durations:
+            if row.kind == Duration.Kind.FIRST_RESPONSE:
+                live[row.day].append(row.seconds)
+        for entry in days:  # a day is either rolled up or live, never both
+            entry.first_response = medians.get(entry.day, percentile(sorted(live[entry.day]), 0.5))
 
     @property
     def backlog_start(self) -> int:
         """Open tickets when the period began."""
-        first = self.days[0]
-        return first.backlog - first.counts.net
+        return self.backlog_end - self.totals.net
 
     @property
     def backlog_end(self) -> int:
         """Open tickets when the period ended (now, for a period ending today)."""
-        return self.days[-1].backlog
+        return self.days[-1].backlog if self._backlog_end is None else self._backlog_end
 
     def breakdown(self, name: str) -> list[Row]:
         """The period's counts split by one ticket attribute (a key of BREAKDOWNS), most opened first."""
-        column = BREAKDOWNS[name][0]
-        rows: dict[Any, Row] = {}
+        rows: dict[str, Row] = {}
         sums = {key: Sum(key) for key in COUNT_FIELDS}
-        stored = self._stored_counts(self.period.start, self.period.end).values(key=F(column)).annotate(**sums)
+        stored = self._stored_counts(self.period.start, self.period.end, name).values("key").annotate(**sums)
         for values in stored.order_by():
             rows.setdefault(values["key"], Row(values["key"], "")).counts.add(values)
-        for live in self._in_period(self._live_counts):
-            key = getattr(live, column)
-            rows.setdefault(key, Row(key, "")).counts.add(live)
-        labels = _labels(name, [key for key in rows if key is not None])
+        for live in self._live(name):
+            rows.setdefault(live.key, Row(live.key, "")).counts.add(live)
+        labels = _labels(name, [key for key in rows if key])
         for row in rows.values():
-            row.label = labels.get(row.key, "") if row.key is not None else str(_("(none)"))
+            row.label = labels.get(row.key, row.key) if row.key else str(_("(none)"))
         return sorted(rows.values(), key=lambda row: (-row.counts.opened, row.label))
 
 
-def _labels(name: str, keys: list[Any]) -> dict[Any, str]:
+class Median(Aggregate):
+    """PostgreSQL's interpolated median."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _daily_medians(stored: QuerySet[Duration]) -> dict[date, float]:
+    """The median seconds of each day with stored rows; the database computes it where it can."""
+    if connection.vendor == "postgresql":
+        rows = stored.values("day").annotate(median=Median("seconds")).order_by()
+        return {row["day"]: row["median"] for row in rows}
+    values: dict[date, list[float]] = defaultdict(list)
+    for day, seconds in stored.values_list("day", "seconds"):
+        values[day].append(seconds)
+    return {day: percentile(sorted(seconds), 0.5) or 0.0 for day, seconds in values.items()}
+
+
+def _spread_in_database(stored: QuerySet[Duration], live: list[float]) -> Spread:
+    """Median and 90th percentile of the stored seconds plus ``live`` ones, computed by PostgreSQL."""
+    sql, params = stored.values_list("seconds").query.sql_with_params()
+    spread = "percentile_cont(0.5) WITHIN GROUP (ORDER BY s), percentile_cont(0.9) WITHIN GROUP (ORDER BY s)"
+    # ``sql`` is the ORM's own query text with placeholders; every value travels in ``params``.
+    query = f"SELECT {spread}, count(*) FROM ({sql} UNION ALL SELECT unnest(%s::double precision[])) AS d(s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, live])
+        median, p90, count = cursor.fetchone()
+    return Spread(median, p90, count)
+
+
+def _labels(name: str, keys: list[str]) -> dict[str, str]:
     """Names for the keys of a breakdown, in one query (none for choices)."""
     if name == "source":
-        return {key: str(Source(key).label) if key in Source.values else key for key in keys}
+        return {key: str(Source(key).label) for key in keys if key in Source.values}
     if name == "priority":
-        return {key: str(Priority(key).label) if key in Priority.values else str(key) for key in keys}
+        return {key: str(Priority(int(key)).label) for key in keys if key.isdigit() and int(key) in Priority.values}
+    ids = [int(key) for key in keys if key.isdigit()]
     if name == "agent":
-        agents = Agent.objects.select_related("user").in_bulk(keys)
-        return {key: agent.name for key, agent in agents.items()}
+        return {str(pk): agent.name for pk, agent in Agent.objects.select_related("user").in_bulk(ids).items()}
     if name == "topic":
-        return {key: str(topic) for key, topic in HelpTopic.objects.select_related("parent").in_bulk(keys).items()}
+        topics = HelpTopic.objects.select_related("parent").in_bulk(ids)
+        return {str(pk): str(topic) for pk, topic in topics.items()}
     models: dict[str, type[Department] | type[Team] | type[Organization]] = {
         "department": Department,
         "team": Team,
         "organization": Organization,
     }
-    return {key: str(obj) for key, obj in models[name].objects.in_bulk(keys).items()}
+    return {str(pk): str(obj) for pk, obj in models[name].objects.in_bulk(ids).items()}

@@ -47,7 +47,7 @@ def statistics(request: StaffRequest) -> HttpResponse:
     export = request.GET.get("export")
     if export:
         return _export(stats, export)
-    previous = Stats(period.previous(), departments, today=today)
+    previous = stats.previous()
     labels = [date_format(day.day, "SHORT_DATE_FORMAT") for day in stats.days]
     topics = stats.breakdown("topic")
     context = {
@@ -69,7 +69,7 @@ def statistics(request: StaffRequest) -> HttpResponse:
         ),
         "topic_bars": charts.bar_chart([(row.label, row.counts.opened) for row in topics[:TOPIC_BARS]]),
         "topic_height": charts.BAR_HEIGHT * min(len(topics), TOPIC_BARS),
-        "breakdowns": [(name, heading, stats.breakdown(name)) for name, (_column, heading) in BREAKDOWNS.items()],
+        "breakdowns": [(name, heading, stats.breakdown(name)) for name, heading in BREAKDOWNS.items()],
         "query": request.GET.urlencode(),
     }
     return render(request, "scp/dashboard/statistics.html", context)
@@ -114,13 +114,13 @@ def _export(stats: Stats, table: str) -> HttpResponse:
         ]
         return exports.csv_response(name, header, rows)
     if table == "summary":
-        previous = Stats(stats.period.previous(), stats.departments, today=stats.today)
+        previous = stats.previous()
         return exports.csv_response(
             name, [_("Figure"), _("This period"), _("Previous period")], _figures(stats, previous)
         )
     if table in BREAKDOWNS:
         rows = [[row.label, *_count_cells(row.counts)] for row in stats.breakdown(table)]
-        return exports.csv_response(name, [str(BREAKDOWNS[table][1]), *counts], rows)
+        return exports.csv_response(name, [str(BREAKDOWNS[table]), *counts], rows)
     raise Http404("No such table.")
 
 

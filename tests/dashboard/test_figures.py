@@ -82,3 +82,13 @@ def test_previous_period_of_equal_length_has_the_older_ticket(stats):
 def test_an_agent_scope_keeps_only_their_departments(history, support):
     scoped = Stats(WEEK, {support.pk}, today=TODAY)
     assert (scoped.totals.opened, scoped.totals.closed, scoped.backlog_start, scoped.backlog_end) == (2, 1, 1, 2)
+
+
+def test_the_previous_period_s_backlog_ends_where_this_one_starts(stats):
+    previous = stats.previous()
+    assert (previous.backlog_start, previous.backlog_end) == (0, 1)
+
+
+def test_the_previous_period_alone_walks_back_to_the_same_backlog(history):
+    alone = Stats(WEEK.previous(), None, today=TODAY)
+    assert (alone.backlog_start, alone.backlog_end) == (0, 1)
