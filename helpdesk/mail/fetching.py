@@ -10,6 +10,7 @@ a lease (an atomic UPDATE of ``Mailbox.locked_until``), renewed after every mess
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import logging
 import poplib
@@ -323,7 +324,29 @@ class ImapServer:
 
 
 def _quote(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A folder name as an IMAP quoted string, in IMAP's modified UTF-7 (RFC 3501 5.1.3): "Già" is "Gi&AOA-"."""
+    encoded = _modified_utf7(folder)
+    return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _modified_utf7(name: str) -> str:
+    out: list[str] = []
+    wide: list[str] = []
+
+    def flush() -> None:
+        if wide:
+            packed = base64.b64encode("".join(wide).encode("utf-16-be")).decode("ascii")
+            out.append("&" + packed.rstrip("=").replace("/", ",") + "-")
+            wide.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            wide.append(char)
+    flush()
+    return "".join(out)
 
 
 # --- POP3 ---------------------------------------------------------------------------------------

@@ -41,6 +41,15 @@ def test_imap_poll_can_move_the_server_copy_to_a_folder_marked_read(dovecot, ima
     assert (dovecot.count(), dovecot.count("Imported"), dovecot.seen("Imported")) == (0, 1, 1)
 
 
+def test_imap_folder_names_outside_ascii_are_sent_in_modified_utf7(dovecot, imap_mailbox):
+    Mailbox.objects.filter(pk=imap_mailbox.pk).update(after_import="move", move_to_folder="Già importati")
+    imap_mailbox.refresh_from_db()
+
+    fetch(dovecot, imap_mailbox, letter())
+
+    assert dovecot.count('"Gi&AOA- importati"') == 1
+
+
 def test_imap_server_without_move_gets_a_copy_then_a_delete(dovecot, imap_mailbox, monkeypatch):
     Mailbox.objects.filter(pk=imap_mailbox.pk).update(after_import="move", move_to_folder="Imported")
     imap_mailbox.refresh_from_db()
