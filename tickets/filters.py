@@ -11,7 +11,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,8 @@ from django_filters.widgets import SuffixedMultiWidget
 
 from helpdesk.accounts.models import Agent, Department, Organization, Team, User
 from tickets.access import department_ids
-from tickets.models import HelpTopic, Priority, Source, Status, ThreadEntry, Ticket, TicketType
+from tickets.models import HelpTopic, Priority, Source, Status, Ticket, TicketType
+from tickets.search import ranked, text_condition
 
 # Public sort key -> ORM ordering. The primary key breaks ties so that pages never overlap.
 SORTS: dict[str, tuple[str | OrderBy, ...]] = {
@@ -100,11 +101,6 @@ class DatePickerRange(SuffixedMultiWidget):
         return [value.start, value.stop] if value else [None, None]
 
 
-def thread_matches(words: str) -> Exists:
-    """Whether some entry of the ticket's thread contains ``words`` (issue 9 brings full-text search)."""
-    return Exists(ThreadEntry.objects.filter(ticket=OuterRef("pk"), body_text__icontains=words))
-
-
 class TicketFilter(django_filters.FilterSet):
     """The queue filters. Only the filters declared here exist; there is no ``Meta.fields``."""
 
@@ -167,14 +163,9 @@ class TicketFilter(django_filters.FilterSet):
             return queryset
         number = words.lstrip("#").strip()
         condition = Q(number__startswith=number) if number.isdigit() else Q(pk__in=[])
-        if not words.startswith("#"):
-            condition |= (
-                Q(subject__icontains=words)
-                | Q(requester__email__icontains=words)
-                | Q(requester__name__icontains=words)
-                | Q(thread_matches(words))
-            )
-        return queryset.filter(condition)
+        if words.startswith("#"):
+            return queryset.filter(condition)
+        return ranked(queryset.filter(condition | text_condition(words)), words)
 
     def filter_overdue(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return queryset.filter(is_overdue=value == "true")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from tickets.filters import DEFAULT_SORT, PAGE_PARAM, SORT_PARAM, SORTS, TicketF
 from tickets.models import SavedSearch, Ticket
 from tickets.queue_forms import Action, BulkForm, SavedSearchForm
 from tickets.queues import DEFAULT_QUEUE, QUEUES, Queue, for_listing, queue_counts, queue_for, queues_for
+from tickets.search import highlight
 
 DEFAULT_PAGE_SIZE = 25
 # Filters shown in the always-visible bar; the rest sit under "More filters".
@@ -82,6 +83,7 @@ def _render_list(
     filters = TicketFilter(data, queryset=tickets.order_by(*SORTS[DEFAULT_SORT]), request=request)
     _warn_about_invalid_values(request, filters)
     page = Paginator(for_listing(filters.qs), page_size_for(user)).get_page(data.get(PAGE_PARAM))
+    _highlight_matches(page)
     sort = filters.form.cleaned_data.get(SORT_PARAM) or DEFAULT_SORT
     agent = agent_of(user)
     context: dict[str, Any] = {
@@ -103,6 +105,13 @@ def _render_list(
         **_menu(user, agent),
     }
     return render(request, "scp/queue.html", context)
+
+
+def _highlight_matches(page: Page[Ticket]) -> None:
+    """Turn each row's search snippet (if the search made one) into safe HTML for the template."""
+    page.object_list = list(page.object_list)
+    for ticket in page.object_list:
+        ticket.search_highlight = highlight(getattr(ticket, "search_snippet", None))  # type: ignore[attr-defined]
 
 
 def _menu(user: User, agent: Agent | None) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""Staff search: full-text in English and Italian on PostgreSQL (stems, ranking, snippets), icontains elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.conftest import signed_in
+from tickets import services
+from tickets.models import Ticket
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+
+
+@pytest.fixture
+def as_alice(client, alice):
+    return signed_in(client, alice)
+
+
+def open_ticket(requester, department, subject: str, body: str) -> Ticket:
+    return services.open_ticket(requester=requester, subject=subject, body=body, department=department)
+
+
+def rows(client, words: str) -> list[Ticket]:
+    response = client.get("/scp/", {"q": words})
+    assert response.status_code == 200
+    return list(response.context["page"].object_list)
+
+
+def highlights(client, words: str) -> list[str]:
+    return [ticket.__dict__["search_highlight"] for ticket in rows(client, words)]
+
+
+def subjects(client, words: str) -> list[str]:
+    return [ticket.subject for ticket in rows(client, words)]
+
+
+def test_search_finds_a_word_of_the_thread(as_alice, carol, support):
+    open_ticket(carol, support, "Office question", "The toner is empty.")
+    open_ticket(carol, support, "Other question", "Nothing to see.")
+
+    assert subjects(as_alice, "toner") == ["Office question"]
+
+
+@postgres_only
+def test_english_search_finds_other_forms_of_the_word(as_alice, carol, support):
+    open_ticket(carol, support, "Office question", "Our printer jams on every page.")
+
+    assert subjects(as_alice, "printers") == ["Office question"]
+
+
+@postgres_only
+def test_italian_search_finds_other_forms_of_the_word(as_alice, carol, support):
+    open_ticket(carol, support, "Domanda", "La stampante del secondo piano non stampa.")
+
+    assert subjects(as_alice, "stampanti") == ["Domanda"]
+
+
+@postgres_only
+def test_a_subject_match_ranks_before_a_thread_match(as_alice, carol, support):
+    open_ticket(carol, support, "Printer on fire", "Help.")
+    open_ticket(carol, support, "Office question", "Is the printer fixed?")  # newer, yet ranked second
+
+    assert subjects(as_alice, "printer") == ["Printer on fire", "Office question"]
+
+
+@postgres_only
+def test_the_matching_thread_text_is_shown_highlighted(as_alice, carol, support):
+    open_ticket(carol, support, "Office question", "Since Monday the toner is empty on floor two.")
+
+    [highlight] = highlights(as_alice, "toner")
+    assert "<mark>toner</mark>" in highlight
+    assert "<mark>toner</mark>" in as_alice.get("/scp/", {"q": "toner"}).content.decode()
+
+
+@postgres_only
+def test_markup_characters_in_a_snippet_are_escaped(as_alice, carol, support):
+    open_ticket(carol, support, "Office question", "Is the toner 5 < 6 & fine?")
+
+    [highlight] = highlights(as_alice, "toner")
+    assert "< 6" not in highlight
+    assert "5 &lt; 6 &amp; fine" in highlight
