@@ -65,7 +65,7 @@ def page_figures(choice: str) -> tuple[float, int]:
 def page_request(query: str) -> tuple[float, int]:
     """Seconds and queries of the whole statistics page (view, figures and template) for an administrator."""
     client = Client()
-    client.force_login(User.objects.filter(is_superuser=True).order_by("pk").first())
+    client.force_login(User.objects.filter(is_superuser=True).order_by("pk")[0])
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(f"/scp/dashboard/?{query}", secure=True)
