@@ -196,3 +196,15 @@ def test_reply_to_a_merged_ticket_lands_in_the_ticket_it_was_merged_into(
     fetch(dovecot, imap_mailbox, letter(subject="Re: Same printer", body="Thanks.", In_Reply_To=signed))
 
     assert ticket.entries.filter(body_text="Thanks.").exists()
+
+
+def test_customer_answering_the_auto_response_writes_in_the_same_ticket(smtp, dovecot, imap_mailbox):
+    fetch(dovecot, imap_mailbox, letter("Erin <erin@newco.test>", "Router down", "No internet."))
+    [auto_response] = smtp.to("erin@newco.test")
+    answer = letter(
+        "erin@newco.test", f"Re: {auto_response['Subject']}", "Still down.", In_Reply_To=auto_response["Message-ID"]
+    )
+
+    fetch(dovecot, imap_mailbox, answer)
+
+    assert [entry.body_text for entry in only_ticket().entries.order_by("pk")] == ["No internet.", "Still down."]
