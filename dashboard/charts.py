@@ -24,6 +24,7 @@ class Line:
     name: str
     css: str
     points: str
+    dots: list[tuple[str, str, str]]  # x, y and the value shown on hover
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,16 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[
     height = HEIGHT - BOTTOM - TOP
     lines = []
     for name, css, data in series:
-        points = [
-            f"{LEFT + (WIDTH - LEFT - 8) * i / span:.1f},{TOP + height * (1 - v / top):.1f}"
+        dots = [
+            (
+                f"{LEFT + (WIDTH - LEFT - 8) * i / span:.1f}",
+                f"{TOP + height * (1 - v / top):.1f}",
+                f"{labels[i]}: {v:g}",
+            )
             for i, v in enumerate(data)
             if v is not None
         ]
-        lines.append(Line(name, css, " ".join(points)))
+        lines.append(Line(name, css, " ".join(f"{x},{y}" for x, y, _text in dots), dots))
     return LineChart(lines, top, labels[0] if labels else "", labels[-1] if labels else "")
 
 

@@ -34,6 +34,14 @@ from helpdesk.accounts.models import Agent, Department, Organization, Team
 from tickets.models import HelpTopic, Priority, Source, State, Ticket
 
 COUNT_FIELDS = ("opened", "assigned", "closed", "reopened", "overdue", "responses")
+COUNT_LABELS: dict[str, Promise] = {
+    "opened": _("Opened"),
+    "assigned": _("Assigned"),
+    "closed": _("Closed"),
+    "reopened": _("Reopened"),
+    "overdue": _("Overdue"),
+    "responses": _("Responses"),
+}
 # Breakdown (a DailyCount dimension) -> its heading.
 BREAKDOWNS: dict[str, Promise] = {
     "department": _("Department"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dashboard import charts, exports
 from dashboard.forms import PeriodForm
 from dashboard.home import home_for, unread_notifications
-from dashboard.stats import BREAKDOWNS, COUNT_FIELDS, DEFAULT_PERIOD, Period, Stats, period_for
+from dashboard.stats import BREAKDOWNS, COUNT_FIELDS, COUNT_LABELS, DEFAULT_PERIOD, Period, Stats, period_for
 from helpdesk.accounts.models import Notification
 from helpdesk.accounts.views import StaffRequest, staff_required
 from tickets.access import department_ids
@@ -106,7 +106,7 @@ def _round(value: float | None) -> float | None:
 def _export(stats: Stats, table: str) -> HttpResponse:
     """One table of the page as CSV: ``summary``, ``days`` (the charts' data) or a breakdown name."""
     name = f"statistics-{table}-{stats.period.start}-{stats.period.end}.csv"
-    counts = [str(_(field.capitalize())) for field in COUNT_FIELDS]
+    counts = [str(COUNT_LABELS[field]) for field in COUNT_FIELDS]
     if table == "days":
         header = [_("Day"), *counts, _("Backlog"), _("Median first response (hours)")]
         rows: Sequence[Sequence[object]] = [

@@ -1,0 +1,90 @@
+"""The daily rollup job, what counts as an assignment or a response, local days, and business-hours arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from django.utils import timezone
+
+from dashboard import facts, jobs
+from dashboard.facts import Hours, elapsed_seconds
+from dashboard.models import DailyCount, RolledDay
+from dashboard.stats import Period, Stats, period_for
+from tickets import services
+from tickets.models import TicketEvent
+
+from .conftest import TODAY, WEEK, at, restamp
+
+OFFICE = Hours(True, time(9), time(17), frozenset(range(5)))
+
+
+def test_the_job_stores_finished_days_but_never_today(history, settings):
+    stored = jobs.roll_up_days.delay().get()
+    today = timezone.localdate()
+    assert stored > 0
+    assert not RolledDay.objects.filter(day=today).exists()
+    assert RolledDay.objects.filter(day=today - timedelta(days=1)).exists()
+
+
+def test_rolled_up_days_are_read_instead_of_the_events(history):
+    for day in WEEK.dates():
+        jobs.rollup.roll_up(day)
+    TicketEvent.objects.filter(kind=TicketEvent.Kind.CREATED).delete()
+    assert Stats(WEEK, None, today=TODAY).totals.opened == 3
+
+
+def test_an_unassignment_is_not_an_assignment(history, admin_user):
+    services.assign(ticket=history.t1, actor=admin_user, agent=None)
+    restamp(history.t1, TicketEvent.Kind.ASSIGNED, at(4, 12))
+    assert Stats(WEEK, None, today=TODAY).totals.assigned == 1
+
+
+def test_automatic_replies_are_not_agent_responses(history):
+    services.post_auto_reply(ticket=history.t2, body="We got your message", author_name="Sportello")
+    restamp(history.t2, TicketEvent.Kind.RESPONSE, at(6, 16, 1))
+    stats = Stats(WEEK, None, today=TODAY)
+    assert (stats.totals.responses, stats.timing.first_response.count) == (4, 3)
+
+
+def test_days_are_local_days(history, settings):
+    settings.TIME_ZONE = "Europe/Rome"  # 1 hour ahead of UTC in March
+    TicketEvent.objects.filter(ticket=history.t2, kind=TicketEvent.Kind.CREATED).update(at=at(8, 23, 30))
+    counts = {row.day: row.opened for row in facts.daily_counts(date(2026, 3, 8), date(2026, 3, 9)) if row.opened}
+    assert counts == {date(2026, 3, 9): 1}
+
+
+def test_a_duration_over_a_weekend_counts_only_office_hours():
+    friday_four_pm, monday_ten_am = at(6, 16), at(9, 10)
+    assert elapsed_seconds(friday_four_pm, monday_ten_am, OFFICE) == 2 * 3600
+
+
+def test_a_duration_outside_office_hours_is_zero_under_such_a_plan():
+    assert elapsed_seconds(at(7, 10), at(8, 18), OFFICE) == 0
+
+
+def test_without_a_plan_a_duration_is_wall_time():
+    assert elapsed_seconds(at(6, 16), at(9, 10), facts.WALL_TIME) == 66 * 3600
+
+
+def test_a_period_s_previous_period_has_the_same_length():
+    period = Period(date(2026, 2, 1), date(2026, 2, 28))
+    assert period.previous() == Period(date(2026, 1, 4), date(2026, 1, 31))
+
+
+def test_the_rollup_replaces_what_it_stored_for_a_day(history):
+    jobs.rollup.roll_up(date(2026, 3, 2))
+    jobs.rollup.roll_up(date(2026, 3, 2))
+    assert DailyCount.objects.filter(day=date(2026, 3, 2), dimension="department").count() == 1
+
+
+def test_last_month_is_the_whole_calendar_month_before():
+    assert period_for("last_month", today=date(2026, 3, 10)) == Period(date(2026, 2, 1), date(2026, 2, 28))
+
+
+def test_this_year_starts_on_the_first_of_january():
+    assert period_for("this_year", today=date(2026, 3, 10)) == Period(date(2026, 1, 1), date(2026, 3, 10))
+
+
+def test_a_custom_range_stops_at_today_and_at_two_years():
+    period = period_for("custom", today=date(2026, 3, 10), start=date(2020, 1, 1), end=date(2027, 1, 1))
+    assert (period.end, period.days) == (date(2026, 3, 10), 732)
