@@ -11,7 +11,9 @@ from tests.conftest import signed_in
 
 def created_secret(response) -> str:
     text = " ".join(str(m) for m in get_messages(response.wsgi_request))
-    return re.search(r"shown again: (\S+)", text)[1]
+    found = re.search(r"shown again: (\S+)", text)
+    assert found is not None
+    return found[1]
 
 
 def test_a_new_key_is_shown_once_and_stored_as_its_hash(client, admin_user, topic):

@@ -40,8 +40,10 @@ def test_new_ticket_sends_the_requester_an_auto_response_with_number_and_signed_
     assert mail["Auto-Submitted"] == "auto-replied"
     text = mail.get_body(("plain",)).get_content()
     assert f"#{ticket.number}" in text
-    link = link_for_token(LINK.search(text).group(1))
-    assert (link.ticket, link.user) == (ticket, carol)
+    found = LINK.search(text)
+    assert found is not None
+    link = link_for_token(found.group(1))
+    assert link is not None and (link.ticket, link.user) == (ticket, carol)
 
 
 def test_robot_mail_gets_no_auto_response(smtp, carol, support, django_capture_on_commit_callbacks):
@@ -140,8 +142,8 @@ def test_agent_reply_goes_to_each_person_in_cc_with_their_own_signed_id(
 
     [to_carol] = smtp.to("carol@customer.test")
     [to_dave] = smtp.to("dave@stranger.test")
-    assert read_message_id(to_dave["Message-ID"]).recipient_id == dave.pk
-    assert read_message_id(to_carol["Message-ID"]).recipient_id == ticket.requester_id
+    assert read_message_id(to_dave["Message-ID"]) == SignedId(ticket_id=ticket.pk, recipient_id=dave.pk)
+    assert read_message_id(to_carol["Message-ID"]) == SignedId(ticket_id=ticket.pk, recipient_id=ticket.requester_id)
     assert LINK.search(to_dave.get_body(("plain",)).get_content())
 
 

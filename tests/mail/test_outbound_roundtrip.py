@@ -38,6 +38,7 @@ def test_the_customer_answering_the_agents_reply_by_mail_lands_in_the_same_ticke
 
     assert Ticket.objects.count() == 1
     last = ticket.entries.order_by("created_at", "id").last()
+    assert last is not None
     assert (last.kind, last.author, last.body_text.strip()) == (
         ThreadEntry.Kind.MESSAGE,
         ticket.requester,

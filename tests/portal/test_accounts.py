@@ -22,7 +22,9 @@ def register(client, email, name="Gina Guest", **extra):
 
 
 def confirm_path(message) -> str:
-    return re.search(r"http://testserver(/account/register/\S+/)", message.body).group(1)
+    found = re.search(r"http://testserver(/account/register/\S+/)", str(message.body))
+    assert found is not None
+    return found.group(1)
 
 
 def choose_password(client, path, password=NEW_PASSWORD):
@@ -198,7 +200,9 @@ def reset(client, email, **extra):
 
 def test_a_reset_mails_a_link_that_sets_a_new_password(client, site, carol):
     reset(client, carol.email)
-    path = re.search(r"http://testserver(/account/password/\S+/)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(/account/password/\S+/)", str(mail.outbox[0].body))
+    assert found is not None
+    path = found.group(1)
 
     form_page = client.get(path, follow=True)
     client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})

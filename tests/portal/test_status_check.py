@@ -34,7 +34,9 @@ def test_a_matching_pair_gets_a_link_by_mail(client, site, ticket, carol):
 
 def test_the_mailed_link_opens_the_ticket(client, site, ticket, carol):
     check(client, carol.email, ticket.number)
-    link = re.search(r"http://testserver(/link/\S+/)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(/link/\S+/)", str(mail.outbox[0].body))
+    assert found is not None
+    link = found.group(1)
 
     response = client.get(link, follow=True)
 
