@@ -51,7 +51,7 @@ def test_the_charts_draw_the_period_and_the_picker_changes_them(page, results_di
     assert page.console_errors == []
 
 
-def test_the_bell_counts_new_notifications_without_a_reload(page, alice, ticket):
+def test_the_bell_counts_new_notifications_without_a_reload(page, results_dir, alice, ticket):
     sign_in(page, alice.user.email)
     page.goto("/scp/home/")
     bell = page.locator("[data-notification-button]")
@@ -60,6 +60,7 @@ def test_the_bell_counts_new_notifications_without_a_reload(page, alice, ticket)
     page.evaluate("htmx.trigger(document.body, 'refresh-notifications')")
     page.wait_for_selector("[data-notification-count]")
     bell.click()
+    page.screenshot(path=str(results_dir / "home-notifications.png"), full_page=True)
     page.get_by_role("button", name="Mark all read").click()
     page.wait_for_selector("[data-notification-count]", state="detached")
     assert not Notification.objects.filter(read_at__isnull=True).exists()
