@@ -20,6 +20,7 @@ Permission = Literal["reply", "assign", "transfer", "edit", "close", "merge", "m
 
 # Work handed to an agent (directly or through a team) may be answered even without a department role.
 _ASSIGNEE_PERMISSIONS: frozenset[str] = frozenset({"reply"})
+_REMEMBERED = "_sportello_department_ids"  # where remember_department_ids() keeps them on the user
 
 
 def agent_of(user: User) -> Agent | None:
@@ -36,10 +37,22 @@ def department_ids(user: User) -> set[int] | None:
     """Departments where the user has a role; ``None`` means every department (superusers)."""
     if user.is_authenticated and user.is_active and user.is_superuser:
         return None
+    if _REMEMBERED in user.__dict__:
+        return set(user.__dict__[_REMEMBERED])
     agent = agent_of(user)
     if agent is None:
         return set()
     return set(DepartmentAccess.objects.filter(agent=agent).values_list("department_id", flat=True))
+
+
+def remember_department_ids(user: User) -> None:
+    """Look the user's departments up once for the rest of this request (pages that ask many times call it).
+
+    Only for a request's own user object: it lives as long as the request, so a role granted meanwhile
+    shows from the next request on.
+    """
+    user.__dict__.pop(_REMEMBERED, None)
+    user.__dict__[_REMEMBERED] = department_ids(user)
 
 
 def role_in(user: User, department_id: int) -> Role | None:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from helpdesk.accounts.models import Agent, User
 from helpdesk.accounts.views import StaffRequest, staff_required
 from tickets import services
-from tickets.access import agent_of, ticket_for_agent, visible_tickets
+from tickets.access import agent_of, remember_department_ids, ticket_for_agent, visible_tickets
 from tickets.filters import DEFAULT_SORT, PAGE_PARAM, SORT_PARAM, SORTS, TicketFilter, clean_query
 from tickets.models import SavedSearch, Ticket
 from tickets.queue_forms import Action, BulkForm, SavedSearchForm
@@ -55,6 +55,7 @@ def queue(request: StaffRequest, slug: str) -> HttpResponse:
 
 
 def _queue_response(request: StaffRequest, queue: Queue) -> HttpResponse:
+    remember_department_ids(request.user)
     data = request.GET.copy()
     save_query = clean_query(data)
     save_query["queue"] = queue.slug
@@ -82,10 +83,15 @@ def _render_list(
     _warn_about_unknown_parameters(request)
     filters = TicketFilter(data, queryset=tickets.order_by(*SORTS[DEFAULT_SORT]), request=request)
     _warn_about_invalid_values(request, filters)
-    page = Paginator(for_listing(filters.qs), page_size_for(user)).get_page(data.get(PAGE_PARAM))
+    agent = agent_of(user)
+    menu = _menu(user, agent)
+    paginator = Paginator(for_listing(filters.qs), page_size_for(user))
+    if search is None and not filters.active():
+        # The menu already counted this queue: no second COUNT over the same tickets.
+        paginator.count = menu["counts"][current]
+    page = paginator.get_page(data.get(PAGE_PARAM))
     _highlight_matches(page)
     sort = filters.form.cleaned_data.get(SORT_PARAM) or DEFAULT_SORT
-    agent = agent_of(user)
     context: dict[str, Any] = {
         "heading": heading,
         "current": current,
@@ -102,7 +108,7 @@ def _render_list(
         "sort_links": _sort_links(sort),
         "bulk_form": BulkForm(initial={"next": request.get_full_path()}),
         "save_form": SavedSearchForm(owner=agent, initial={"query": save_query.urlencode()}) if agent else None,
-        **_menu(user, agent),
+        **menu,
     }
     return render(request, "scp/queue.html", context)
 
@@ -119,6 +125,7 @@ def _menu(user: User, agent: Agent | None) -> dict[str, Any]:
     counts = queue_counts(user, queues)
     searches = list(_searches_for(user).select_related("owner__user"))
     return {
+        "counts": counts,
         "menu_queues": [(queue, counts[queue.slug]) for queue in queues],
         "my_searches": [each for each in searches if agent is not None and each.owner_id == agent.pk],
         "shared_searches": [each for each in searches if agent is None or each.owner_id != agent.pk],
@@ -178,6 +185,7 @@ def _searches_for(user: User) -> QuerySet[SavedSearch]:
 @staff_required
 def saved_search(request: StaffRequest, pk: int) -> HttpResponse:
     """A saved search: its filters (the page's own parameters refine them) over the tickets this agent sees."""
+    remember_department_ids(request.user)
     search = get_object_or_404(_searches_for(request.user), pk=pk)
     data = QueryDict(search.query, mutable=True)
     base = QUEUES.get(data.pop("queue", [""])[-1])
