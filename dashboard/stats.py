@@ -192,6 +192,7 @@ class Stats:
         self.departments = departments
         self.today = today
         self._backlog_end = backlog_end
+        self._breakdowns: dict[str, list[Row]] = {}
 
     def previous(self) -> Stats:
         """The same scope over the previous period of equal length; its backlog ends where this one starts."""
@@ -335,6 +336,11 @@ class Stats:
 
     def breakdown(self, name: str) -> list[Row]:
         """The period's counts split by one ticket attribute (a key of BREAKDOWNS), most opened first."""
+        if name not in self._breakdowns:
+            self._breakdowns[name] = self._breakdown(name)
+        return self._breakdowns[name]
+
+    def _breakdown(self, name: str) -> list[Row]:
         rows: dict[str, Row] = {}
         sums = {key: Sum(key) for key in COUNT_FIELDS}
         stored = self._stored_counts(self.period.start, self.period.end, name).values("key").annotate(**sums)

@@ -48,31 +48,36 @@ def statistics(request: StaffRequest) -> HttpResponse:
     if export:
         return _export(stats, export)
     previous = stats.previous()
-    labels = [date_format(day.day, "SHORT_DATE_FORMAT") for day in stats.days]
-    topics = stats.breakdown("topic")
     context = {
         "form": form,
         "stats": stats,
         "previous": previous,
         "figures": _figures(stats, previous),
+        "breakdowns": [(name, heading, stats.breakdown(name)) for name, heading in BREAKDOWNS.items()],
+        "query": request.GET.urlencode(),
+        **_charts(stats),
+    }
+    return render(request, "scp/dashboard/statistics.html", context)
+
+
+def _charts(stats: Stats) -> dict[str, object]:
+    """The four charts of the page."""
+    labels = [date_format(day.day, "SHORT_DATE_FORMAT") for day in stats.days]
+    topics = stats.breakdown("topic")[:TOPIC_BARS]
+    opened = [d.counts.opened for d in stats.days]
+    closed = [d.counts.closed for d in stats.days]
+    response = [d.first_response_hours for d in stats.days]
+    return {
         "opened_closed": charts.line_chart(
-            labels,
-            [
-                (_("Opened"), "series-opened", [d.counts.opened for d in stats.days]),
-                (_("Closed"), "series-closed", [d.counts.closed for d in stats.days]),
-            ],
+            labels, [(_("Opened"), "series-opened", opened), (_("Closed"), "series-closed", closed)]
         ),
         "backlog": charts.line_chart(labels, [(_("Backlog"), "series-backlog", [d.backlog for d in stats.days])]),
         "first_response": charts.line_chart(
-            labels,
-            [(_("Median first response (hours)"), "series-response", [d.first_response_hours for d in stats.days])],
+            labels, [(_("Median first response (hours)"), "series-response", response)]
         ),
-        "topic_bars": charts.bar_chart([(row.label, row.counts.opened) for row in topics[:TOPIC_BARS]]),
-        "topic_height": charts.BAR_HEIGHT * min(len(topics), TOPIC_BARS),
-        "breakdowns": [(name, heading, stats.breakdown(name)) for name, heading in BREAKDOWNS.items()],
-        "query": request.GET.urlencode(),
+        "topic_bars": charts.bar_chart([(row.label, row.counts.opened) for row in topics]),
+        "topic_height": charts.BAR_HEIGHT * len(topics),
     }
-    return render(request, "scp/dashboard/statistics.html", context)
 
 
 def _figures(stats: Stats, previous: Stats) -> list[tuple[str, object, object]]:
