@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from helpdesk.accounts.models import Agent, Department, Notification, User
+from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Notification, User
 from tickets.access import agent_of, department_ids, visible_tickets
 from tickets.models import State, Ticket
 
@@ -86,26 +86,32 @@ def _manager_view(user: User, agent: Agent | None) -> tuple[list[MemberLoad] | N
     if not managed:
         return None, None
     ids = [pk for pk, _name in managed]
-    open_here = Q(assigned_tickets__state=State.OPEN, assigned_tickets__department_id__in=ids)
     agents = (
-        Agent.objects.filter(access__department_id__in=ids, user__is_active=True)
-        .distinct()
+        Agent.objects.filter(pk__in=DepartmentAccess.objects.filter(department_id__in=ids).values("agent_id"))
+        .filter(user__is_active=True)
         .select_related("user")
-        .annotate(
-            unresolved=Count("assigned_tickets", filter=open_here, distinct=True),
-            late=Count("assigned_tickets", filter=open_here & Q(assigned_tickets__is_overdue=True), distinct=True),
-            unread=Count("assigned_tickets", filter=open_here & Q(assigned_tickets__unread_count__gt=0), distinct=True),
-        )
         .order_by("user__name")
     )
+    open_here = Ticket.objects.filter(state=State.OPEN, department_id__in=ids).order_by()
+    loads = {
+        row["assignee_id"]: row
+        for row in open_here.filter(assignee__isnull=False)
+        .values("assignee_id")
+        .annotate(
+            n=Count("id"), late=Count("id", filter=Q(is_overdue=True)), unread=Count("id", filter=Q(unread_count__gt=0))
+        )
+    }
     waiting = dict(
-        Ticket.objects.filter(state=State.OPEN, department_id__in=ids, assignee__isnull=True, team__isnull=True)
-        .values_list("department_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        open_here.filter(assignee__isnull=True, team__isnull=True).values_list("department_id").annotate(n=Count("id"))
     )
-    members = [MemberLoad(a, a.unresolved, a.late, a.unread) for a in agents]
+    members = [_load(agent, loads.get(agent.pk)) for agent in agents]
     return members, [(name, waiting.get(pk, 0)) for pk, name in managed]
+
+
+def _load(agent: Agent, row: dict[str, int] | None) -> MemberLoad:
+    if row is None:
+        return MemberLoad(agent, 0, 0, 0)
+    return MemberLoad(agent, row["n"], row["late"], row["unread"])
 
 
 def unread_notifications(user: User) -> tuple[int, list[Notification]]:

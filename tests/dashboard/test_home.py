@@ -71,3 +71,23 @@ def test_the_home_page_query_count_does_not_grow_with_tickets(
         services.assign(ticket=opened, actor=admin_user, agent=alice)
     with django_assert_num_queries(len(few)):
         client.get(URL)
+
+
+def test_the_manager_view_counts_overdue_and_unread_work_and_lists_idle_members(
+    client, ticket, alice, support, carol, admin_user, agent_role
+):
+    from tests.conftest import make_agent
+
+    idle = make_agent("ivo@example.com", "Ivo Idle", support, role=agent_role)
+    Department.objects.filter(pk=support.pk).update(manager=alice)
+    services.assign(ticket=ticket, actor=admin_user, agent=alice)
+    Ticket.objects.filter(pk=ticket.pk).update(is_overdue=True)
+    home = signed_in(client, alice).get(URL).context["home"]
+    loads = {m.agent.pk: (m.unresolved, m.overdue, m.unread) for m in home.members}
+    assert loads == {alice.pk: (1, 1, 1), idle.pk: (0, 0, 0)}
+
+
+def test_a_manager_sees_no_one_outside_the_departments_they_manage(client, ticket, alice, bob, support):
+    Department.objects.filter(pk=support.pk).update(manager=alice)
+    home = signed_in(client, alice).get(URL).context["home"]
+    assert bob.pk not in {m.agent.pk for m in home.members}
