@@ -88,3 +88,14 @@ def test_this_year_starts_on_the_first_of_january():
 def test_a_custom_range_stops_at_today_and_at_two_years():
     period = period_for("custom", today=date(2026, 3, 10), start=date(2020, 1, 1), end=date(2027, 1, 1))
     assert (period.end, period.days) == (date(2026, 3, 10), 732)
+
+
+def test_the_command_rolls_up_the_days_it_is_asked_for(history):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("roll_up_stats", "--days", "3", stdout=out)
+    assert "Rolled up 3 days." in out.getvalue()
+    assert RolledDay.objects.count() == 3
