@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from helpdesk.accounts.models import User
 from tickets import access, services
@@ -359,4 +360,6 @@ class AccessLinkAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected links"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[AccessLink]) -> None:
         count = revoke_link_ids(list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, _("%(count)d links revoked.") % {"count": count})
+        self.message_user(
+            request, ngettext("%(count)d link revoked.", "%(count)d links revoked.", count) % {"count": count}
+        )

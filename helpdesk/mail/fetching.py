@@ -28,6 +28,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from helpdesk.mail import importing
 from helpdesk.mail.models import InboundMail, Mailbox
@@ -147,7 +148,12 @@ def _finish(mailbox: Mailbox, token: str, report: PollReport) -> None:
     """Write the outcome on the mailbox and give the lease back; a database still down only gets logged."""
     now = timezone.now()
     problem = report.error or (
-        _("%(count)s message(s) over the size limit left on the server.") % {"count": report.too_large}
+        ngettext(
+            "%(count)s message over the size limit left on the server.",
+            "%(count)s messages over the size limit left on the server.",
+            report.too_large,
+        )
+        % {"count": report.too_large}
         if report.too_large
         else ""
     )
