@@ -30,11 +30,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--mail", type=int, default=100, help="messages of each kind for the mail import rate")
     parser.add_argument("--load-seconds", type=int, default=60, help="length of the load test; 0 skips it")
     parser.add_argument("--users", type=int, default=50, help="concurrent users in the load test")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", ""),
+        help="Redis for cache and job queue, as in production (queued jobs are purged at the end); "
+        "empty: jobs run inside the measured process",
+    )
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
 
-def configure(database: str) -> dict[str, str]:
+def configure(database: str, redis: str = "") -> dict[str, str]:
     """Point Django at the benchmark database, as production runs it (no debug, no SSL redirect)."""
     values = {
         "DATABASE_URL": database,
@@ -48,6 +54,8 @@ def configure(database: str) -> dict[str, str]:
         "STATIC_ROOT": os.environ.get("STATIC_ROOT")
         or str(Path(__file__).resolve().parents[1] / "var" / "bench-static"),
     }
+    if redis:
+        values["REDIS_URL"] = redis
     os.environ.update(values)
     if database.startswith("postgres"):
         _create_database(database)
@@ -75,7 +83,7 @@ def _create_database(url: str) -> None:
 def main(argv: list[str]) -> int:
     """Seed, then (for ``run``) measure and print the table."""
     options = parse(argv)
-    env = configure(options.database)
+    env = configure(options.database, options.redis)
     from django.core.management import call_command
 
     from bench import report

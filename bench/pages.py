@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -136,7 +137,8 @@ def measure(case: Case, *, repeat: int) -> Result:
     """Request the case's page: once counting queries, then ``repeat`` times for the timing."""
     client = Client(raise_request_exception=False)  # a failing page is reported with its status
     client.force_login(case.user, backend=MODEL_BACKEND)
-    with CaptureQueriesContext(connection) as captured:
+    recorder = QueryRecorder()
+    with connection.execute_wrapper(recorder):
         response = client.get(case.url)
     timings = []
     for _round in range(repeat):
@@ -148,9 +150,20 @@ def measure(case: Case, *, repeat: int) -> Result:
         status=response.status_code,
         median=statistics.median(timings),
         p95=percentile(timings, 95),
-        queries=len(captured),
-        sql=explain_total([query["sql"] for query in captured.captured_queries]),
+        queries=len(recorder.queries),
+        sql=explain_total(recorder.queries),
     )
+
+
+class QueryRecorder:
+    """An execute wrapper that keeps every statement and its parameters (whatever DEBUG says)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, Any]] = []
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.queries.append((sql, params))
+        return execute(sql, params, many, context)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -160,16 +173,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank]
 
 
-def explain_total(queries: list[str]) -> float | None:
+def explain_total(queries: list[tuple[str, Any]]) -> float | None:
     """Milliseconds PostgreSQL spends executing these SELECTs (EXPLAIN ANALYZE), None elsewhere."""
     if connection.vendor != "postgresql":
         return None
     total = 0.0
     with connection.cursor() as cursor:
-        for sql in queries:
+        for sql, params in queries:
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan
             total += float(plan[0]["Execution Time"])
