@@ -53,3 +53,13 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     event.preventDefault();
   }
 });
+
+// After the session ends the poll lands on the sign-in page: keep the bell as it is rather than show that.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  "use strict";
+  var target = event.detail.target;
+  var url = event.detail.xhr ? event.detail.xhr.responseURL || "" : "";
+  if (target.matches && target.matches("[data-notifications]") && url.indexOf("/notifications") === -1) {
+    event.detail.shouldSwap = false;
+  }
+});

@@ -102,3 +102,10 @@ def test_a_bad_period_falls_back_to_the_last_30_days(client, history, admin_user
     response = signed_in(client, admin_user).get(URL, {"period": "forever"})
     assert response.status_code == 200
     assert len(response.context["stats"].days) == 30
+
+
+def test_the_page_renders_in_italian(client, history, alice):
+    alice.user.language = "it"
+    alice.user.save(update_fields=["language"])
+    response = signed_in(client, alice).get(URL, WEEK)
+    assert (response.status_code, '<html lang="it"' in response.text) == (200, True)
