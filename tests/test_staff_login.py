@@ -22,10 +22,10 @@ def test_login_page_asks_for_e_mail_and_password(client):
     assert 'type="password"' in response.text
 
 
-def test_staff_login_works_and_lands_on_the_ticket_list(client, alice):
+def test_staff_login_works_and_lands_on_the_home_page(client, alice):
     response = sign_in(client, "alice@example.com", follow=True)
 
-    assert response.redirect_chain == [(reverse("scp:tickets"), 302)]
+    assert response.redirect_chain == [(reverse("scp:home"), 302)]
     assert response.status_code == 200
     assert "Open tickets" in response.text
     assert "Alice Agent" in response.text
@@ -35,7 +35,7 @@ def test_e_mail_is_matched_without_regard_to_case(client, alice):
     response = sign_in(client, "  Alice@Example.COM ")
 
     assert response.status_code == 302
-    assert response.url == reverse("scp:tickets")
+    assert response.url == reverse("scp:home")
 
 
 def test_login_follows_a_next_on_this_site(client, alice):
@@ -47,7 +47,7 @@ def test_login_follows_a_next_on_this_site(client, alice):
 def test_login_ignores_a_next_to_another_site(client, alice):
     response = sign_in(client, "alice@example.com", next="https://evil.example/")
 
-    assert response.url == reverse("scp:tickets")
+    assert response.url == reverse("scp:home")
 
 
 def test_customer_is_refused_at_staff_login(client, carol):
@@ -118,13 +118,13 @@ def test_customer_cannot_reach_the_staff_panel(client, carol):
     assert client.get("/scp/").status_code == 403
 
 
-def test_signed_in_agent_visiting_login_goes_to_the_ticket_list(client, alice):
+def test_signed_in_agent_visiting_login_goes_to_the_home_page(client, alice):
     signed_in(client, alice.user)
 
     response = client.get("/scp/login")
 
     assert response.status_code == 302
-    assert response.url == reverse("scp:tickets")
+    assert response.url == reverse("scp:home")
 
 
 def test_logout_by_get_is_refused(client, alice):

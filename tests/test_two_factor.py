@@ -20,6 +20,7 @@ from tests.conftest import PASSWORD
 VERIFY = reverse("scp:verify")
 SETUP = reverse("scp:2fa_setup")
 TICKETS = reverse("scp:tickets")
+HOME = reverse("scp:home")
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_agent_with_a_device_is_sent_to_the_code_step_after_the_password(client,
     response = sign_in(client)
 
     assert response.status_code == 302
-    assert response.url == f"{VERIFY}?next=%2Fscp%2F"
+    assert response.url == f"{VERIFY}?next=%2Fscp%2Fhome%2F"
 
 
 def test_agent_with_a_device_must_pass_the_code_step_before_the_ticket_list(client, device):
@@ -118,7 +119,7 @@ def test_backup_code_lets_the_agent_in_once(client, device):
 
     response = client.post(VERIFY, {"code": "ABCD 2345"}, follow=True)
 
-    assert response.redirect_chain == [(TICKETS, 302)]
+    assert response.redirect_chain == [(HOME, 302)]
     assert "You have 1 left." in response.text
     assert list(backup.token_set.values_list("token", flat=True)) == ["efgh6789"]
 
@@ -128,7 +129,7 @@ def test_staff_require_2fa_sends_a_device_less_agent_to_setup(client, alice, set
 
     response = sign_in(client)
 
-    assert response.url == f"{SETUP}?next=%2Fscp%2F"
+    assert response.url == f"{SETUP}?next=%2Fscp%2Fhome%2F"
     assert client.get(TICKETS).url.startswith(SETUP)
 
 
@@ -138,7 +139,7 @@ def test_agent_flag_requires_2fa_for_that_agent_only(client, alice, bob):
 
     assert sign_in(client).url.startswith(SETUP)
     client.post(reverse("scp:logout"))
-    assert sign_in(client, "bob@example.com").url == TICKETS
+    assert sign_in(client, "bob@example.com").url == HOME
 
 
 def test_setup_shows_a_qr_code_and_the_secret(client, alice, settings):

@@ -26,6 +26,8 @@ def test_agent_signs_in_sees_only_her_departments_tickets_and_signs_out(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
+    page.wait_for_url("**/scp/home/")
+    page.get_by_role("link", name="Tickets", exact=True).click()
     page.wait_for_url("**/scp/")
     page.screenshot(path=str(results_dir / "agent-login.png"), full_page=True)
     assert page.get_by_role("heading", name="Open tickets").is_visible()
