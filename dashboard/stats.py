@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import Aggregate, FloatField, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dashboard import facts
 from dashboard.models import DailyCount, Duration, RolledDay
@@ -35,11 +36,11 @@ from tickets.models import HelpTopic, Priority, Source, State, Ticket
 
 COUNT_FIELDS = ("opened", "assigned", "closed", "reopened", "overdue", "responses")
 COUNT_LABELS: dict[str, Promise] = {
-    "opened": _("Opened"),
-    "assigned": _("Assigned"),
-    "closed": _("Closed"),
-    "reopened": _("Reopened"),
-    "overdue": _("Overdue"),
+    "opened": pgettext_lazy("ticket count", "Opened"),
+    "assigned": pgettext_lazy("ticket count", "Assigned"),
+    "closed": pgettext_lazy("ticket count", "Closed"),
+    "reopened": pgettext_lazy("ticket count", "Reopened"),
+    "overdue": pgettext_lazy("ticket count", "Overdue"),
     "responses": _("Responses"),
 }
 # Breakdown (a DailyCount dimension) -> its heading.

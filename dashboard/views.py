@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import charts, exports
@@ -69,7 +70,11 @@ def _charts(stats: Stats) -> dict[str, object]:
     response = [d.first_response_hours for d in stats.days]
     return {
         "opened_closed": charts.line_chart(
-            labels, [(_("Opened"), "series-opened", opened), (_("Closed"), "series-closed", closed)]
+            labels,
+            [
+                (pgettext("ticket count", "Opened"), "series-opened", opened),
+                (pgettext("ticket count", "Closed"), "series-closed", closed),
+            ],
         ),
         "backlog": charts.line_chart(labels, [(_("Backlog"), "series-backlog", [d.backlog for d in stats.days])]),
         "first_response": charts.line_chart(
@@ -84,11 +89,11 @@ def _figures(stats: Stats, previous: Stats) -> list[tuple[str, object, object]]:
     """(label, this period, previous period) for the summary table."""
     now, before = stats.timing, previous.timing
     return [
-        (_("Opened"), stats.totals.opened, previous.totals.opened),
-        (_("Assigned"), stats.totals.assigned, previous.totals.assigned),
-        (_("Closed"), stats.totals.closed, previous.totals.closed),
-        (_("Reopened"), stats.totals.reopened, previous.totals.reopened),
-        (_("Overdue"), stats.totals.overdue, previous.totals.overdue),
+        (pgettext("ticket count", "Opened"), stats.totals.opened, previous.totals.opened),
+        (pgettext("ticket count", "Assigned"), stats.totals.assigned, previous.totals.assigned),
+        (pgettext("ticket count", "Closed"), stats.totals.closed, previous.totals.closed),
+        (pgettext("ticket count", "Reopened"), stats.totals.reopened, previous.totals.reopened),
+        (pgettext("ticket count", "Overdue"), stats.totals.overdue, previous.totals.overdue),
         (_("Agent responses"), stats.totals.responses, previous.totals.responses),
         (_("First response, median (hours)"), _hours(now.first_response.median), _hours(before.first_response.median)),
         (
