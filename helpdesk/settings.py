@@ -112,6 +112,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded default's worker (./sportello run): messages are files under var/, no broker server.
+    _QUEUE_DIR = str(BASE_DIR / "var" / "queue")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _QUEUE_DIR, "data_folder_out": _QUEUE_DIR}
 CELERY_BEAT_SCHEDULE = {
     "mark-overdue-tickets": {
         "task": "tickets.jobs.mark_overdue_tickets",
