@@ -36,6 +36,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="Redis for cache and job queue, as in production (queued jobs are purged at the end); "
         "empty: jobs run inside the measured process",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated groups to run (queue, ticket, search, portal, dashboard, mail, load); default all",
+    )
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 

@@ -25,11 +25,14 @@ def size_line(*, seeded: bool, seconds: float) -> str:
 def run_all(options: argparse.Namespace, env: dict[str, str]) -> None:
     """Measure the pages, mail import and (unless disabled) the load test, printing as results arrive."""
     print(f"{'page':<44} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'SQL ms':>8} {'x SQL':>7}")
+    groups = {group for group in getattr(options, "only", "").split(",") if group}
     for case in cases():
-        print(page_row(measure(case, repeat=options.repeat)), flush=True)
-    for rate in mail_rates(options.mail):
+        if not groups or case.group in groups:
+            print(page_row(measure(case, repeat=options.repeat)), flush=True)
+    for rate in mail_rates(options.mail) if not groups or "mail" in groups else []:
         print(mail_row(rate), flush=True)
-    if options.load_seconds > 0 and connection.vendor == "postgresql":
+    wanted = not groups or "load" in groups
+    if wanted and options.load_seconds > 0 and connection.vendor == "postgresql":
         print(load_row(load(options, env)), flush=True)
     if getattr(options, "redis", ""):
         from helpdesk.celery import app

@@ -11,7 +11,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -162,10 +162,10 @@ class TicketFilter(django_filters.FilterSet):
         if not words:
             return queryset
         number = words.lstrip("#").strip()
-        condition = Q(number__startswith=number) if number.isdigit() else Q(pk__in=[])
         if words.startswith("#"):
-            return queryset.filter(condition)
-        return ranked(queryset.filter(condition | text_condition(words)), words)
+            return queryset.filter(number__startswith=number) if number.isdigit() else queryset.none()
+        condition = text_condition(words, number=number if number.isdigit() else "")
+        return ranked(queryset.filter(condition), words)
 
     def filter_overdue(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
         return queryset.filter(is_overdue=value == "true")
