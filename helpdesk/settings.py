@@ -115,7 +115,11 @@ CELERY_TIMEZONE = env_str("TIME_ZONE", "UTC")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded default's worker (./sportello run): messages are files under var/, no broker server.
     _QUEUE_DIR = str(BASE_DIR / "var" / "queue")
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _QUEUE_DIR, "data_folder_out": _QUEUE_DIR}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": _QUEUE_DIR,
+        "data_folder_out": _QUEUE_DIR,
+        "control_folder": str(BASE_DIR / "var" / "queue-control"),
+    }
 CELERY_BEAT_SCHEDULE = {
     "mark-overdue-tickets": {
         "task": "tickets.jobs.mark_overdue_tickets",

@@ -19,9 +19,14 @@ def file_broker(default_statuses, tmp_path):
     folder = str(tmp_path)
     embedded = Celery("embedded", set_as_current=False)
     embedded.config_from_object("django.conf:settings", namespace="CELERY")
+    embedded.autodiscover_tasks(related_name="jobs", force=True)
     embedded.conf.update(
         broker_url="filesystem://",
-        broker_transport_options={"data_folder_in": folder, "data_folder_out": folder},
+        broker_transport_options={
+            "data_folder_in": folder,
+            "data_folder_out": folder,
+            "control_folder": str(tmp_path / "control"),
+        },
         task_always_eager=False,
     )
     try:
