@@ -57,11 +57,7 @@ class PersonForm(forms.Form):
 
         Call it inside the transaction of the change it is for, so a refused change leaves no new user.
         """
-        email = self.cleaned_data["email"]
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            user = User.objects.create_user(email, name=self.cleaned_data["name"].strip())
-        return user
+        return User.objects.customer(self.cleaned_data["email"], name=self.cleaned_data["name"])
 
 
 class CollaboratorForm(forms.Form):

@@ -15,12 +15,12 @@ from email.utils import parseaddr
 from typing import TypedDict
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from helpdesk.accounts.models import Department, Organization, User
+from helpdesk.accounts.models import Department, User
 from helpdesk.mail.models import Mailbox
 from helpdesk.mail.parsing import InboundMessage
 from helpdesk.mail.robots import RobotVerdict
@@ -59,7 +59,7 @@ def import_message(message: InboundMessage, *, mailbox: Mailbox) -> Outcome:
         return Outcome(dropped=_("Sent from one of the helpdesk's own addresses."))
     if message.robot is not None and settings.MAIL_ROBOT_POLICY == "drop":
         return Outcome(dropped=_("Sent by a machine: %(reason)s.") % {"reason": message.robot.label})
-    sender = sender_user(message.from_address, message.from_name)
+    sender = User.objects.customer(message.from_address, name=message.from_name)
     ticket = threaded_ticket(message, sender)
     if ticket is not None and _is_agent_reply(message, sender, ticket):
         entry = _agent_reply(message, sender, ticket)
@@ -83,24 +83,6 @@ def own_addresses() -> set[str]:
     return {address.lower() for address in found if address}
 
 
-def sender_user(address: str, name: str) -> User:
-    """The user with this address (any case), or a new customer who cannot sign in until they set a password."""
-    existing = User.objects.filter(email__iexact=address).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():  # another mailbox's poller may create the same person at the same time
-            return User.objects.create_user(address, None, name=name[:150], organization=_organization_for(address))
-    except IntegrityError:
-        return User.objects.get(email__iexact=address)
-
-
-def _organization_for(address: str) -> Organization | None:
-    domain = address.rpartition("@")[2].lower()
-    candidates = Organization.objects.filter(domains__icontains=domain).order_by("pk")
-    return next((org for org in candidates if domain in org.domain_list()), None)
-
-
 def _belongs_to(user: User, ticket: Ticket) -> bool:
     return user.pk == ticket.requester_id or ticket.collaborators.filter(pk=user.pk).exists()
 
@@ -112,7 +94,7 @@ def _cc_users(message: InboundMessage, sender: User, ticket: Ticket | None) -> l
     ours = own_addresses() | {sender.email.lower()}
     if ticket is not None:
         ours.add(ticket.requester.email.lower())
-    return [sender_user(address, name) for name, address in message.cc if address.lower() not in ours]
+    return [User.objects.customer(address, name=name) for name, address in message.cc if address.lower() not in ours]
 
 
 # --- which ticket -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,15 +73,6 @@ def open_for_customer(*, actor: User, data: dict[str, Any]) -> Ticket:
 
 def requester_for(data: dict[str, Any]) -> User:
     """The user with this e-mail address, or a new customer (no password: they never signed in)."""
-    email = data["email"]
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(
-                email, name=data["name"], phone=data["phone"], organization=data["organization"]
-            )
-    except IntegrityError:
-        # Someone added the same address a moment ago.
-        return User.objects.get(email__iexact=email)
+    return User.objects.customer(
+        data["email"], name=data["name"], phone=data["phone"], organization=data["organization"]
+    )

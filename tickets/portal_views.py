@@ -65,18 +65,12 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Too many tickets were opened from here or for this address. Try again later."))
         return render(request, "portal/ticket_new.html", {"form": form}, status=429)
     try:
-        ticket = _open(form, requester=user or _customer(email, form.cleaned_data["name"]))
+        ticket = _open(form, requester=user or User.objects.customer(email, name=form.cleaned_data["name"]))
     except services.Rejected:
         form.add_error(None, _("Sorry, we cannot accept this request here. Please contact us another way."))
         return render(request, "portal/ticket_new.html", {"form": form}, status=403)
     request.session[OPENED_KEY] = ticket.number
     return redirect("portal:ticket_done")
-
-
-def _customer(email: str, name: str) -> User:
-    """The user with this address (any case), or a new customer without a password; the caller is never told."""
-    existing = User.objects.filter(email__iexact=email).first()
-    return existing or User.objects.create_user(email, None, name=name.strip())
 
 
 def _open(form: OpenTicketForm, *, requester: User) -> Ticket:

@@ -117,7 +117,7 @@ def ticket_reply(request: StaffRequest, number: str) -> HttpResponse:
 def _send(form: ReplyForm, *, ticket: Ticket, actor: User) -> ThreadEntry:
     """Add the CCs, then post the reply or note and set the status, all or nothing."""
     for address in form.cleaned_data["cc"]:
-        person = _person(address)
+        person = User.objects.customer(address)
         if person.pk != ticket.requester_id:
             services.add_collaborator(ticket=ticket, actor=actor, user=person)
     status = form.cleaned_data["status"]
@@ -131,11 +131,6 @@ def _send(form: ReplyForm, *, ticket: Ticket, actor: User) -> ThreadEntry:
     if form.cleaned_data["append_signature"]:
         body = _with_signature(body, agent_of(actor))
     return services.post_reply(ticket=ticket, actor=actor, body=body, status=status, attachments=files)
-
-
-def _person(address: str) -> User:
-    """The user with this address, or a new customer (no password) created for it."""
-    return User.objects.filter(email__iexact=address).first() or User.objects.create_user(address)
 
 
 def _with_signature(body: str, agent: Agent | None) -> str:

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,24 @@ class UserManager(BaseUserManager["User"]):
 
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(email__iexact=username or "")
+
+    def customer(self, email: str, *, name: str = "", **fields: Any) -> User:
+        """The user with this address (any case), or a new customer who cannot sign in until they set a password.
+
+        A new customer joins the organization whose domains include theirs, unless ``organization`` is given;
+        joining that way grants no access to the organization's tickets. Two channels creating the same person
+        at the same moment get the same user.
+        """
+        existing = self.filter(email__iexact=email).first()
+        if existing is not None:
+            return existing
+        if fields.get("organization") is None:
+            fields["organization"] = Organization.for_address(email)
+        try:
+            with transaction.atomic():
+                return self.create_user(email, None, name=name.strip()[:150], **fields)
+        except IntegrityError:
+            return self.get(email__iexact=email)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -118,6 +136,13 @@ class Organization(models.Model):
 
     def domain_list(self) -> list[str]:
         return [line.strip().lower().lstrip("@") for line in self.domains.splitlines() if line.strip()]
+
+    @classmethod
+    def for_address(cls, address: str) -> Organization | None:
+        """The organization whose domains include this address's domain, if any."""
+        domain = address.rpartition("@")[2].lower()
+        candidates = cls.objects.filter(domains__icontains=domain).order_by("pk")
+        return next((org for org in candidates if domain in org.domain_list()), None)
 
 
 class Department(models.Model):

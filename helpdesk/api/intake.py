@@ -12,7 +12,6 @@ from helpdesk.api.models import ApiKey
 from helpdesk.api.payload import TicketRequest
 from tickets import services
 from tickets.models import HelpTopic, Ticket
-from tickets.new_ticket_views import requester_for
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +66,7 @@ def _help_topic(topic_id: int | None, key: ApiKey) -> HelpTopic:
 
 
 def _requester(request: TicketRequest) -> User:
-    details = {"email": request.email, "name": request.name[:150], "phone": request.phone[:40], "organization": None}
-    user = requester_for(details)
+    user = User.objects.customer(request.email, name=request.name, phone=request.phone[:40])
     if request.phone and not user.phone:
         user.phone = request.phone[:40]
         user.save(update_fields=["phone"])

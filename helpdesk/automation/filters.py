@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
 from faq.models import CannedResponse
@@ -66,7 +65,7 @@ class Routing:
 
     def cc_users(self, requester: User) -> list[User]:
         """The people filters put in CC, as users (new addresses become customers without a password)."""
-        return [user for user in map(_person, self.cc_emails) if user.pk != requester.pk]
+        return [user for user in map(User.objects.customer, self.cc_emails) if user.pk != requester.pk]
 
     def post_replies(self, ticket: Ticket) -> None:
         """Send each canned response the filters chose, filled in for this ticket, as an automatic reply."""
@@ -166,14 +165,3 @@ def _set(action: FilterAction, routing: Routing) -> None:
         routing.canned.append(action.canned_response)
     elif action.kind == Action.COLLABORATORS:
         routing.cc_emails += [email for email in action.email_list() if email not in routing.cc_emails]
-
-
-def _person(email: str) -> User:
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return User.objects.create_user(email, None)
-    except IntegrityError:
-        return User.objects.get(email__iexact=email)
