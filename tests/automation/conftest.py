@@ -24,7 +24,3 @@ def make_filter(
     for action in actions:
         FilterAction.objects.create(filter=ticket_filter, **action)
     return ticket_filter
-
-
-# The browser tests of this package share tests/e2e's Chromium fixtures.
-from tests.e2e.conftest import browser, page, results_dir  # noqa: E402, F401

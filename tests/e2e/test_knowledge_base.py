@@ -7,7 +7,7 @@ from django.conf import settings
 
 from faq.models import Category, Faq
 from faq.services import save_canned
-from tests.e2e.test_tasks import sign_in
+from tests.e2e.staff import sign_in
 from tickets.models import ThreadEntry
 from tickets.services import NewAttachment, open_ticket
 

@@ -7,19 +7,11 @@ import re
 import pytest
 
 from helpdesk.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.e2e.staff import sign_in
 from tickets.models import Ticket
 from tickets.services import open_ticket
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/scp/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/scp/")
 
 
 def test_alice_opens_a_ticket_for_a_new_customer(page, results_dir, alice, support, carol):

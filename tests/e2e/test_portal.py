@@ -9,7 +9,7 @@ from django.core import mail
 
 from faq.models import Category, Faq
 from helpdesk.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.e2e.staff import sign_in
 from tickets.links import customer_link
 from tickets.models import HelpTopic, Source, Ticket
 from tickets.services import open_ticket
@@ -62,11 +62,7 @@ def test_an_anonymous_customer_opens_a_ticket_on_a_phone_and_it_reaches_billing(
     assert phone.console_errors == []
 
     staff = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
-    staff.goto("/scp/login")
-    staff.get_by_label("E-mail").fill("bob@example.com")
-    staff.get_by_label("Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Sign in").click()
-    staff.wait_for_url("**/scp/")
+    sign_in(staff, "bob@example.com")
     assert staff.get_by_text("Charged twice").first.is_visible()
     staff.goto(f"/scp/tickets/{ticket.number}/")
     assert staff.get_by_text("Billing").first.is_visible()

@@ -7,19 +7,11 @@ import re
 import pytest
 
 from tasks.services import create_task
-from tests.conftest import PASSWORD
+from tests.e2e.staff import sign_in
 from tickets import services
 from tickets.models import Priority, Ticket
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/scp/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/scp/")
 
 
 def test_agent_filters_a_queue_and_bulk_closes_with_a_refusal(page, results_dir, alice, carol, support, billing):

@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tasks.models import Task
-from tests.conftest import PASSWORD
+from tests.e2e.staff import sign_in
 from tickets.models import State
 from tickets.services import open_ticket
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/scp/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/scp/")
 
 
 def close_from_the_action_panel(page) -> None:

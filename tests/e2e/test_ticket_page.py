@@ -7,18 +7,11 @@ import re
 import pytest
 
 from faq.models import CannedResponse
-from tests.conftest import PASSWORD, make_agent
+from tests.conftest import make_agent
+from tests.e2e.staff import sign_in
 from tickets import services
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/scp/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/scp/")
 
 
 def leave(page) -> None:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.staff import sign_in
 from tickets.services import open_ticket
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/scp/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/scp/")
 
 
 def test_an_agent_times_logs_and_re_dates_a_ticket_then_reads_the_report(page, results_dir, alice, carol, support):
