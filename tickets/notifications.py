@@ -47,7 +47,7 @@ def mentioned_agents(text: str, ticket: Ticket) -> list[Agent]:
     return [agent for agent in found if visible_tickets(agent.user).filter(pk=ticket.pk).exists()]
 
 
-def notify_opened(ticket: Ticket, actor: User, *, autorespond: bool) -> None:
+def notify_opened(ticket: Ticket, actor: User, *, autorespond: bool, alert: bool = True) -> None:
     """A new ticket: the auto-response to its requester, and the new-ticket alert to its department's agents.
 
     No auto-response when the caller says so (robots), the help topic turns it off, or staff opened the
@@ -58,8 +58,9 @@ def notify_opened(ticket: Ticket, actor: User, *, autorespond: bool) -> None:
     staff_asked = opened_by_staff and ticket.custom_fields.get("notify_customer") is True
     if autorespond and topic_allows and (staff_asked or not opened_by_staff):
         _mail("auto_response", ticket.pk, [ticket.requester])
-    agents = _mail_wanted("notify_on_new_ticket").filter(access__department=ticket.department_id)
-    _mail("new_ticket_alert", ticket.pk, _users(agents, exclude={actor.pk}))
+    if alert:
+        agents = _mail_wanted("notify_on_new_ticket").filter(access__department=ticket.department_id)
+        _mail("new_ticket_alert", ticket.pk, _users(agents, exclude={actor.pk}))
 
 
 def notify_assigned(ticket: Ticket, agent: Agent, actor: User | None) -> None:

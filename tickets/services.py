@@ -99,12 +99,14 @@ def open_ticket(
     custom_fields: dict[str, Any] | None = None,
     at: datetime | None = None,
     autorespond: bool = True,
+    alert: bool = True,
     mailbox: Mailbox | None = None,
 ) -> Ticket:
     """Open a ticket for ``requester`` with their first message, routed by the help topic.
 
     ``actor`` is who opened it (an agent on the phone, say); it defaults to the requester.
-    ``autorespond=False`` sends the requester no acknowledgement (mail from robots, bounces, bulk).
+    ``autorespond=False`` sends the requester no acknowledgement (mail from robots, bounces, bulk);
+    ``alert=False`` sends the department's agents no new-ticket alert (osTicket's API flag).
     A ticket the requester opens (mail, portal, API) first goes through the ticket filters, which may route
     it (over the topic's choices), put people in CC, answer with canned responses, or raise ``Rejected``;
     ``mailbox`` is the one the mail arrived in, for their conditions.
@@ -171,7 +173,7 @@ def open_ticket(
     if ticket.assignee_id or ticket.team_id:
         by_filter = routing is not None and routing.assigns
         _event(ticket, None, Kind.ASSIGNED, at=now, before=None, after=_assignment(ticket), by_topic=not by_filter)
-    notifications.notify_opened(ticket, actor, autorespond=autorespond)
+    notifications.notify_opened(ticket, actor, autorespond=autorespond, alert=alert)
     if routing is not None and autorespond:  # a robot gets no canned answer either: that is how loops start
         routing.post_replies(ticket)
     return ticket
@@ -895,8 +897,8 @@ def mark_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
             flagged += len(due)
 
 
-# TicketEvent kind of a due-date change; it joins TicketEvent.Kind's choices with the next tickets migration.
-DUE_EVENT = "due"
+# The due-date change event, named for the tests and the activity log that read it.
+DUE_EVENT = Kind.DUE
 
 
 @transaction.atomic

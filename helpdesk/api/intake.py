@@ -45,6 +45,7 @@ def create_ticket(request: TicketRequest, *, key: ApiKey) -> Ticket:
             attachments=[services.NewAttachment(f.name, f.content, f.content_type) for f in request.files],
             custom_fields=custom_fields,
             autorespond=request.autorespond,
+            alert=request.alert,
         )
     except services.Rejected:
         raise  # a filter refused the sender: 403, not a validation error

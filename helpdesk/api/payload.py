@@ -84,7 +84,7 @@ class TicketRequest:
     priority: int | None = None
     source: str = Source.API
     ip: str = ""
-    alert: bool = True  # read for osTicket's sake; agents' alerts follow their own notification settings
+    alert: bool = True  # False: the department's agents get no new-ticket alert
     autorespond: bool = True
     files: list[DecodedFile] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)

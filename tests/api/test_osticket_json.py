@@ -141,6 +141,16 @@ def test_autorespond_decides_whether_the_customer_gets_an_acknowledgement(
     assert any("api@osticket.com" in address for m in mailoutbox for address in m.to) is acknowledged
 
 
+@pytest.mark.parametrize(("alert", "alerted"), [(True, True), (False, False)])
+def test_alert_decides_whether_the_department_agents_are_told(
+    client, api_key, alice, mailoutbox, django_capture_on_commit_callbacks, alert, alerted
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_json(client, {**DOCUMENTED, "alert": alert, "attachments": []}, api_key)
+
+    assert any(alice.user.email in address for m in mailoutbox for address in m.to) is alerted
+
+
 def test_a_topic_id_that_does_not_exist_is_a_validation_error(client, api_key):
     response = post_json(client, {**DOCUMENTED, "topicId": 999}, api_key)
 
