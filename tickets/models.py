@@ -378,6 +378,7 @@ class TicketEvent(models.Model):
         OVERDUE = "overdue", _("Marked overdue")
         LINKED = "linked", _("Related tickets changed")
         REQUESTER = "requester", _("Requester changed")
+        DUE = "due", _("Due date changed")
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
