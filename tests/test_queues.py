@@ -15,7 +15,7 @@ from tasks.services import create_task
 from tests.conftest import make_agent, signed_in
 from tickets import services
 from tickets.models import Priority, Ticket
-from tickets.queues import QUEUES, queue_counts, queues_for
+from tickets.queues import COUNT_CAP, QUEUES, queue_counts, queues_for
 
 ALL_QUEUES = list(QUEUES)
 
@@ -271,7 +271,7 @@ def test_menu_counts_match_each_queue(client, manager, board):
     assert '<span class="badge rounded-pill queue-count">5</span>' in response.text
 
 
-def test_menu_counts_take_one_query_on_tickets_whatever_the_number_of_queues(manager, board):
+def test_menu_counts_the_open_queues_in_one_query_over_open_tickets_and_caps_the_closed_one(manager, board):
     user = User.objects.get(pk=manager.user.pk)
     queues = queues_for(user)
 
@@ -279,8 +279,42 @@ def test_menu_counts_take_one_query_on_tickets_whatever_the_number_of_queues(man
         counts = queue_counts(user, queues)
 
     on_tickets = [q["sql"] for q in captured.captured_queries if 'FROM "tickets_ticket"' in q["sql"]]
-    assert len(on_tickets) == 1
+    assert len(on_tickets) == 2
+    assert '"tickets_ticket"."state" = \'open\'' in on_tickets[0].split("WHERE", 1)[1]
+    assert f"LIMIT {COUNT_CAP}" in on_tickets[1]
     assert len(counts) == len(QUEUES)
+
+
+def test_the_closed_count_stops_at_the_cap_and_shows_a_plus(client, alice, carol, support, monkeypatch):
+    monkeypatch.setattr("tickets.queues.COUNT_CAP", 2)
+    monkeypatch.setattr("tickets.queue_views.COUNT_CAP", 2)
+    for index in range(3):
+        make_ticket(carol, support, f"Old {index}", state="closed", closed_at=timezone.now())
+    signed_in(client, alice)
+
+    response = client.get(url("closed"))
+
+    assert dict(response.context["menu_queues"])[QUEUES["closed"]] == 2
+    assert '<span class="badge rounded-pill queue-count">2+</span>' in response.text
+    assert len(response.context["page"].object_list) == 3  # the page itself still lists every row
+
+
+def test_a_deep_page_is_reached_though_the_count_is_capped(client, alice, carol, support, monkeypatch):
+    monkeypatch.setattr("tickets.queue_views.COUNT_CAP", 2)
+    alice.page_size = 5
+    alice.save(update_fields=["page_size"])
+    for index in range(17):  # one more than counting up to the page after page 2 reaches
+        make_ticket(carol, support, f"Old {index}", state="closed", closed_at=timezone.now())
+    signed_in(client, alice)
+
+    response = client.get(url("closed"), {"page": 2})
+
+    page = response.context["page"]
+    assert page.number == 2
+    assert [t.subject for t in page.object_list] == [f"Old {index}" for index in range(11, 6, -1)]
+    assert page.has_next()
+    assert page.paginator.capped
+    assert "15+" in response.text  # more than 15
 
 
 def test_menu_lists_queues_in_order_with_their_labels(client, alice):

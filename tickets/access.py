@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from helpdesk.accounts.models import Agent, DepartmentAccess, Role, User
+from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Role, User
 from tickets.links import valid_links
 from tickets.models import Ticket
 
@@ -21,6 +21,7 @@ Permission = Literal["reply", "assign", "transfer", "edit", "close", "merge", "m
 # Work handed to an agent (directly or through a team) may be answered even without a department role.
 _ASSIGNEE_PERMISSIONS: frozenset[str] = frozenset({"reply"})
 _REMEMBERED = "_sportello_department_ids"  # where remember_department_ids() keeps them on the user
+_MANAGES = "_sportello_manages"  # and whether the agent manages a department
 
 
 def agent_of(user: User) -> Agent | None:
@@ -48,11 +49,32 @@ def department_ids(user: User) -> set[int] | None:
 def remember_department_ids(user: User) -> None:
     """Look the user's departments up once for the rest of this request (pages that ask many times call it).
 
-    Only for a request's own user object: it lives as long as the request, so a role granted meanwhile
-    shows from the next request on.
+    The same query tells whether the agent manages a department (``manages_a_department``). Only for a
+    request's own user object: it lives as long as the request, so a role granted meanwhile shows from
+    the next request on.
     """
     user.__dict__.pop(_REMEMBERED, None)
-    user.__dict__[_REMEMBERED] = department_ids(user)
+    user.__dict__.pop(_MANAGES, None)
+    agent = agent_of(user)
+    if agent is None or user.is_superuser:
+        user.__dict__[_REMEMBERED] = department_ids(user)
+        return
+    role = DepartmentAccess.objects.filter(agent=agent, department=OuterRef("pk"))
+    rows = list(
+        Department.objects.annotate(has_role=Exists(role))
+        .filter(Q(has_role=True) | Q(manager=agent))
+        .values_list("pk", "has_role", "manager_id")
+    )
+    user.__dict__[_REMEMBERED] = {pk for pk, has_role, _manager in rows if has_role}
+    user.__dict__[_MANAGES] = any(manager == agent.pk for _pk, _has_role, manager in rows)
+
+
+def manages_a_department(user: User) -> bool:
+    """Whether the user's agent is named manager of at least one department."""
+    if _MANAGES in user.__dict__:
+        return bool(user.__dict__[_MANAGES])
+    agent = agent_of(user)
+    return agent is not None and Department.objects.filter(manager=agent).exists()
 
 
 def role_in(user: User, department_id: int) -> Role | None:

@@ -195,6 +195,35 @@ class TicketFilter(django_filters.FilterSet):
         return any(value not in (None, "", []) and name != SORT_PARAM for name, value in self.form.cleaned_data.items())
 
 
+def share_choices(filter_form: forms.Form, bulk_form: forms.Form, user: User) -> None:
+    """Fill the filter bar's and the bulk form's lists of statuses, departments and agents from one query each.
+
+    Both forms list them; only what the widgets render comes from here, so a submitted value is still
+    checked against each field's own queryset.
+    """
+    statuses = list(Status.objects.all())
+    departments = list(Department.objects.filter(is_active=True))
+    agents = list(_agents(None))
+    ids = department_ids(user)
+    visible = departments if ids is None else [each for each in departments if each.pk in ids]
+    lists: list[tuple[forms.Form, str, list[Any]]] = [
+        (filter_form, "status", statuses),
+        (filter_form, "department", visible),
+        (filter_form, "assignee", agents),
+        (bulk_form, "status", statuses),
+        (bulk_form, "department", departments),
+        (bulk_form, "agent", agents),
+    ]
+    for form, name, objects in lists:
+        _render_choices(form.fields[name], objects)
+
+
+def _render_choices(field: forms.Field, objects: list[Any]) -> None:
+    assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - a programming error
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *((each.pk, field.label_from_instance(each)) for each in objects)]
+
+
 def clean_query(data: QueryDict, *, extra: frozenset[str] = frozenset()) -> QueryDict:
     """A copy of ``data`` holding only the filter and sort keys (and ``extra``), without empty values."""
     allowed = TicketFilter.parameter_names() | extra

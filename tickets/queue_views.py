@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,13 +21,24 @@ from helpdesk.accounts.models import Agent, User
 from helpdesk.accounts.views import StaffRequest, staff_required
 from tickets import services
 from tickets.access import agent_of, remember_department_ids, ticket_for_agent, visible_tickets
-from tickets.filters import DEFAULT_SORT, PAGE_PARAM, SORT_PARAM, SORTS, TicketFilter, clean_query
+from tickets.filters import DEFAULT_SORT, PAGE_PARAM, SORT_PARAM, SORTS, TicketFilter, clean_query, share_choices
 from tickets.models import SavedSearch, Ticket
 from tickets.queue_forms import Action, BulkForm, SavedSearchForm
-from tickets.queues import DEFAULT_QUEUE, QUEUES, Queue, for_listing, queue_counts, queue_for, queues_for
+from tickets.queues import (
+    COUNT_CAP,
+    DEFAULT_QUEUE,
+    QUEUES,
+    Queue,
+    capped_count,
+    for_listing,
+    queue_counts,
+    queue_for,
+    queues_for,
+)
 from tickets.search import highlight
 
 DEFAULT_PAGE_SIZE = 25
+MAX_PAGE = 1_000_000  # deeper page numbers are read as this one
 # Filters shown in the always-visible bar; the rest sit under "More filters".
 QUICK_FILTERS = ("q", "status", "priority", "department", "assignee")
 RANGE_FILTERS = ("created", "activity")
@@ -45,17 +58,18 @@ def page_size_for(user: User) -> int:
 @staff_required
 def ticket_list(request: StaffRequest) -> HttpResponse:
     """The default queue: open tickets."""
+    remember_department_ids(request.user)
     return _queue_response(request, QUEUES[DEFAULT_QUEUE])
 
 
 @require_GET
 @staff_required
 def queue(request: StaffRequest, slug: str) -> HttpResponse:
+    remember_department_ids(request.user)
     return _queue_response(request, queue_for(request.user, slug))
 
 
 def _queue_response(request: StaffRequest, queue: Queue) -> HttpResponse:
-    remember_department_ids(request.user)
     data = request.GET.copy()
     save_query = clean_query(data)
     save_query["queue"] = queue.slug
@@ -85,11 +99,17 @@ def _render_list(
     _warn_about_invalid_values(request, filters)
     agent = agent_of(user)
     menu = _menu(user, agent)
-    paginator = Paginator(for_listing(filters.qs), page_size_for(user))
-    if search is None and not filters.active():
-        # The menu already counted this queue: no second COUNT over the same tickets.
-        paginator.count = menu["counts"][current]
+    per_page = page_size_for(user)
+    known = menu["counts"].get(current) if search is None and not filters.active() else None
+    if current == "closed" and known is not None and known >= COUNT_CAP:
+        known = None  # capped in the menu: the paginator counts as far as the requested page needs
+    paginator = CappedPaginator(filters.qs, per_page, number=data.get(PAGE_PARAM), count=known)
     page = paginator.get_page(data.get(PAGE_PARAM))
+    start = (page.number - 1) * per_page
+    keys = filters.qs.values("pk")[start : start + per_page]
+    page.object_list = list(for_listing(filters.qs.filter(pk__in=keys)))
+    bulk_form = BulkForm(initial={"next": request.get_full_path()})
+    share_choices(filters.form, bulk_form, user)
     _highlight_matches(page)
     sort = filters.form.cleaned_data.get(SORT_PARAM) or DEFAULT_SORT
     context: dict[str, Any] = {
@@ -106,7 +126,7 @@ def _render_list(
         "more_open": _more_filters_in_use(filters),
         "own_search": search is not None and agent is not None and search.owner_id == agent.pk,
         "sort_links": _sort_links(sort),
-        "bulk_form": BulkForm(initial={"next": request.get_full_path()}),
+        "bulk_form": bulk_form,
         "save_form": SavedSearchForm(owner=agent, initial={"query": save_query.urlencode()}) if agent else None,
         **menu,
     }
@@ -115,9 +135,50 @@ def _render_list(
 
 def _highlight_matches(page: Page[Ticket]) -> None:
     """Turn each row's search snippet (if the search made one) into safe HTML for the template."""
-    page.object_list = list(page.object_list)
     for ticket in page.object_list:
-        ticket.search_highlight = highlight(getattr(ticket, "search_snippet", None))  # type: ignore[attr-defined]
+        ticket.search_highlight = highlight(getattr(ticket, "search_snippet", None))
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than it must: ``COUNT_CAP`` rows, or just past the requested page when that is deeper.
+
+    The page's rows are then fetched by primary key, so the skipped rows of a deep page cost an index scan
+    of their keys and not their joins and previews.
+    """
+
+    def __init__(self, tickets: QuerySet[Ticket], per_page: int, *, number: object, count: int | None) -> None:
+        super().__init__(tickets, per_page)
+        self.tickets = tickets
+        try:
+            wanted = min(max(int(str(number)), 1), MAX_PAGE)
+        except ValueError:
+            wanted = 1
+        self.reach = max(COUNT_CAP, (wanted + 1) * per_page) + 1
+        self.exact = count is not None
+        if count is not None:
+            self.__dict__["count"] = count
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.tickets, self.reach)
+
+    @property
+    def capped(self) -> bool:
+        """Whether there are more rows than were counted (the page shows "N+")."""
+        return not self.exact and self.count >= self.reach
+
+    @property
+    def total_label(self) -> str:
+        """The number of rows as shown: "10,000+" when capped."""
+        if self.capped:
+            return f"{number_format(self.reach - 1, force_grouping=True)}+"
+        return number_format(self.count)
+
+    @property
+    def pages_label(self) -> str:
+        if self.capped:
+            return f"{number_format(self.num_pages - 1, force_grouping=True)}+"
+        return number_format(self.num_pages)
 
 
 def _menu(user: User, agent: Agent | None) -> dict[str, Any]:
@@ -126,6 +187,7 @@ def _menu(user: User, agent: Agent | None) -> dict[str, Any]:
     searches = list(_searches_for(user).select_related("owner__user"))
     return {
         "counts": counts,
+        "count_cap": COUNT_CAP,
         "menu_queues": [(queue, counts[queue.slug]) for queue in queues],
         "my_searches": [each for each in searches if agent is not None and each.owner_id == agent.pk],
         "shared_searches": [each for each in searches if agent is None or each.owner_id != agent.pk],

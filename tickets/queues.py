@@ -22,9 +22,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.accounts.models import Agent, Department, User
-from tickets.access import agent_of, visible_tickets
+from tickets.access import agent_of, manages_a_department, visible_tickets
 from tickets.models import State, ThreadEntry, Ticket
 
+COUNT_CAP = 10_000  # closed tickets are counted up to here and shown as "10,000+" beyond
 EXCERPT = 200  # characters of the latest thread entry shown when hovering a row
 NOTHING = Q(pk__in=[])
 OPEN = Q(state=State.OPEN)
@@ -100,8 +101,7 @@ def is_manager(user: User) -> bool:
     """Whether the user gets the managers' queues (see the module docstring for the rule)."""
     if user.is_active and user.is_superuser:
         return True
-    agent = agent_of(user)
-    return agent is not None and Department.objects.filter(manager=agent).exists()
+    return manages_a_department(user)
 
 
 def queues_for(user: User) -> list[Queue]:
@@ -119,10 +119,24 @@ def queue_for(user: User, slug: str) -> Queue:
 
 
 def queue_counts(user: User, queues: list[Queue]) -> dict[str, int]:
-    """How many tickets each queue holds, in one aggregate query over the visible tickets."""
+    """How many tickets each queue holds; closed ones are counted no further than ``COUNT_CAP``.
+
+    The open queues share one aggregate over the open tickets only (the ``ticket_queue_*`` indexes).
+    """
     agent = agent_of(user)
-    counts = {queue.slug: Count("pk", filter=queue.condition(user, agent)) for queue in queues}
-    return visible_tickets(user).aggregate(**counts) if counts else {}
+    visible = visible_tickets(user)
+    counts = {
+        queue.slug: Count("pk", filter=queue.condition(user, agent)) for queue in queues if queue.slug != "closed"
+    }
+    result: dict[str, int] = visible.filter(OPEN).aggregate(**counts) if counts else {}
+    if any(queue.slug == "closed" for queue in queues):
+        result["closed"] = capped_count(QUEUES["closed"].tickets(user), COUNT_CAP)
+    return result
+
+
+def capped_count(tickets: QuerySet[Ticket], cap: int) -> int:
+    """The number of tickets, or ``cap`` when there are at least that many (no exact count of a million rows)."""
+    return tickets.order_by()[:cap].count()
 
 
 def for_listing(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
