@@ -101,13 +101,14 @@ def _render_list(
     menu = _menu(user, agent)
     per_page = page_size_for(user)
     known = menu["counts"].get(current) if search is None and not filters.active() else None
-    if current == "closed" and known is not None and known >= COUNT_CAP:
-        known = None  # capped in the menu: the paginator counts as far as the requested page needs
-    paginator = CappedPaginator(filters.qs, per_page, number=data.get(PAGE_PARAM), count=known)
+    paginator = CappedPaginator(
+        filters.qs, per_page, number=data.get(PAGE_PARAM), count=known, exact=current != "closed"
+    )
     page = paginator.get_page(data.get(PAGE_PARAM))
     start = (page.number - 1) * per_page
-    keys = filters.qs.values("pk")[start : start + per_page]
-    page.object_list = list(for_listing(filters.qs.filter(pk__in=keys)))
+    # The keys first, as literals: handed over as a subquery, PostgreSQL planned a scan of every ticket.
+    keys = list(filters.qs.values_list("pk", flat=True)[start : start + per_page])
+    page.object_list = list(for_listing(filters.qs.filter(pk__in=keys))) if keys else []
     bulk_form = BulkForm(initial={"next": request.get_full_path()})
     share_choices(filters.form, bulk_form, user)
     _highlight_matches(page)
@@ -146,7 +147,10 @@ class CappedPaginator(Paginator):
     of their keys and not their joins and previews.
     """
 
-    def __init__(self, tickets: QuerySet[Ticket], per_page: int, *, number: object, count: int | None) -> None:
+    def __init__(
+        self, tickets: QuerySet[Ticket], per_page: int, *, number: object, count: int | None, exact: bool
+    ) -> None:
+        """``count``, when known, is exact or (``exact`` false) itself counted up to ``COUNT_CAP + 1``."""
         super().__init__(tickets, per_page)
         self.tickets = tickets
         try:
@@ -154,8 +158,9 @@ class CappedPaginator(Paginator):
         except ValueError:
             wanted = 1
         self.reach = max(COUNT_CAP, (wanted + 1) * per_page) + 1
-        self.exact = count is not None
-        if count is not None:
+        self.exact = False
+        if count is not None and (exact or count <= COUNT_CAP or self.reach == COUNT_CAP + 1):
+            self.exact = exact or count <= COUNT_CAP
             self.__dict__["count"] = count
 
     @cached_property

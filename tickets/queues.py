@@ -25,7 +25,7 @@ from helpdesk.accounts.models import Agent, Department, User
 from tickets.access import agent_of, manages_a_department, visible_tickets
 from tickets.models import State, ThreadEntry, Ticket
 
-COUNT_CAP = 10_000  # closed tickets are counted up to here and shown as "10,000+" beyond
+COUNT_CAP = 10_000  # closed tickets are counted one past here and shown as "10,000+" beyond
 EXCERPT = 200  # characters of the latest thread entry shown when hovering a row
 NOTHING = Q(pk__in=[])
 OPEN = Q(state=State.OPEN)
@@ -119,7 +119,7 @@ def queue_for(user: User, slug: str) -> Queue:
 
 
 def queue_counts(user: User, queues: list[Queue]) -> dict[str, int]:
-    """How many tickets each queue holds; closed ones are counted no further than ``COUNT_CAP``.
+    """How many tickets each queue holds; closed ones are counted no further than ``COUNT_CAP + 1`` ("10,000+").
 
     The open queues share one aggregate over the open tickets only (the ``ticket_queue_*`` indexes).
     """
@@ -130,7 +130,7 @@ def queue_counts(user: User, queues: list[Queue]) -> dict[str, int]:
     }
     result: dict[str, int] = visible.filter(OPEN).aggregate(**counts) if counts else {}
     if any(queue.slug == "closed" for queue in queues):
-        result["closed"] = capped_count(QUEUES["closed"].tickets(user), COUNT_CAP)
+        result["closed"] = capped_count(QUEUES["closed"].tickets(user), COUNT_CAP + 1)
     return result
 
 
