@@ -16,10 +16,10 @@ from faq.models import Category, Faq
 from helpdesk.accounts.models import User
 from tickets import services
 from tickets.access import customer_tickets
+from tickets.jobs import mail_ticket_link
 from tickets.models import Source, Ticket
 from tickets.portal_forms import OpenTicketForm, StatusCheckForm, public_topics
 from tickets.portal_limits import allow_all, client_ip
-from tickets.portal_mail import send_ticket_link
 
 OPENED_KEY = "portal_opened_ticket"
 SUGGESTIONS = 5
@@ -139,15 +139,6 @@ def status_check(request: HttpRequest) -> HttpResponse:
     if not allow_all("lookup", [client_ip(request), email], limit=settings.PORTAL_LOOKUPS_PER_HOUR):
         form.add_error(None, _("Too many requests from here or for this address. Try again later."))
         return render(request, "portal/status.html", {"form": form}, status=429)
-    _mail_link_if_match(email, form.cleaned_data["number"])
+    mail_ticket_link.delay(email, form.cleaned_data["number"])
     text = _("If a ticket with that number was opened from %(email)s, a link to it is on its way there.")
     return render(request, "portal/check_mail.html", {"message": text % {"email": email}})
-
-
-def _mail_link_if_match(email: str, number: str) -> None:
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
-    if user is None:
-        return
-    ticket = customer_tickets(user).filter(number=number).first()
-    if ticket is not None:
-        send_ticket_link(ticket=ticket, user=user)

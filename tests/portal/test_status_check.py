@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from unittest.mock import call, patch
 
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helpdesk.accounts.models import User
+from tickets.jobs import mail_ticket_link
 
 URL = reverse("portal:status")
 
@@ -106,3 +110,21 @@ def test_status_checks_are_rate_limited_per_email(client, site, ticket, carol, s
 
 def test_a_malformed_number_is_refused(client, db):
     assert check(client, "a@b.test", "abc").status_code == 400
+
+
+def test_the_page_hands_the_lookup_to_a_job_so_a_match_costs_no_more_than_a_miss(client, site, ticket, carol, dave):
+    # The job is held back (not run inline, as tests otherwise do) to measure the page's own work.
+    with patch.object(mail_ticket_link, "delay") as queued:
+        with CaptureQueriesContext(connection) as matched:
+            check(client, carol.email, ticket.number)
+        with CaptureQueriesContext(connection) as missed:
+            check(client, dave.email, ticket.number)
+
+    assert queued.call_args_list == [call(carol.email, ticket.number), call(dave.email, ticket.number)]
+    assert len(matched.captured_queries) == len(missed.captured_queries)
+    assert mail.outbox == []
+
+
+def test_the_job_mails_nothing_for_a_number_that_is_not_theirs(ticket, dave):
+    assert mail_ticket_link(dave.email, ticket.number) is False
+    assert mail.outbox == []
