@@ -31,6 +31,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=int, default=60, help="length of the load test; 0 skips it")
     parser.add_argument("--users", type=int, default=50, help="concurrent users in the load test")
     parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="load test: seconds an agent reads a page before the next action (random 0.5-1.5x); 0: back to back",
+    )
+    parser.add_argument(
         "--redis",
         default=os.environ.get("BENCH_REDIS_URL", ""),
         help="Redis for cache and job queue, as in production (queued jobs are purged at the end); "

@@ -7,6 +7,7 @@ import argparse
 from django.db import connection
 from django.test import Client
 
+from bench.imap import imap_rates
 from bench.load import LoadResult, run_load
 from bench.mail import MailRate, mail_rates
 from bench.pages import MODEL_BACKEND, Result, bench_agent, cases, measure
@@ -28,12 +29,18 @@ def run_all(options: argparse.Namespace, env: dict[str, str]) -> None:
     groups = {group for group in getattr(options, "only", "").split(",") if group}
     for case in cases():
         if not groups or case.group in groups:
+            for row in case.prepare() if case.prepare else []:
+                print(row, flush=True)
             print(page_row(measure(case, repeat=options.repeat)), flush=True)
-    for rate in mail_rates(options.mail) if not groups or "mail" in groups else []:
-        print(mail_row(rate), flush=True)
+    for measure_rates in (mail_rates, imap_rates) if not groups or "mail" in groups else ():
+        for rate in measure_rates(options.mail):
+            print(mail_row(rate), flush=True)
     wanted = not groups or "load" in groups
     if wanted and options.load_seconds > 0 and connection.vendor == "postgresql":
-        print(load_row(load(options, env)), flush=True)
+        result = load(options, env)
+        print(load_row(result), flush=True)
+        for kind, (count, p50, p99) in result.kinds.items():
+            print(f"{'  load: ' + kind:<44} {count} requests, p50 {p50:.0f} ms, p99 {p99:.0f} ms", flush=True)
     if getattr(options, "redis", ""):
         from helpdesk.celery import app
 
@@ -58,16 +65,20 @@ def mail_row(rate: MailRate) -> str:
 
 def load_row(result: LoadResult) -> str:
     """The load test's line."""
+    label = f"load: {result.users} users, {result.seconds} s, think {result.think:g} s"
     return (
-        f"{f'load: {result.users} users, {result.seconds} s':<44} {result.requests} requests, "
+        f"{label:<44} {result.requests} requests, "
         f"{result.rps:.1f} req/s, p50 {result.p50:.0f} ms, p99 {result.p99:.0f} ms, {result.errors} errors"
     )
 
 
 def load(options: argparse.Namespace, env: dict[str, str]) -> LoadResult:
-    """Sign the bench agent in, then run the load test with that session."""
-    client = Client()
-    client.force_login(bench_agent(), backend=MODEL_BACKEND)
-    cookie = client.cookies["sessionid"].value
+    """Sign the bench agent in once per simulated user, then run the load test with those sessions."""
+    agent = bench_agent()
+    cookies = []
+    for _user in range(options.users):
+        client = Client()
+        client.force_login(agent, backend=MODEL_BACKEND)
+        cookies.append(client.cookies["sessionid"].value)
     numbers = list(Ticket.objects.order_by("-pk").values_list("number", flat=True)[3:503])
-    return run_load(seconds=options.load_seconds, users=options.users, cookie=cookie, numbers=numbers, env=env)
+    return run_load(seconds=options.load_seconds, think=options.think, cookies=cookies, numbers=numbers, env=env)

@@ -11,7 +11,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -120,18 +135,25 @@ def counted_events(first: date, last: date, departments: Departments = None) -> 
     )
 
 
-def daily_counts(first: date, last: date, departments: Departments = None) -> list[DailyCount]:
-    """Unsaved DailyCount rows for the local days ``first`` .. ``last``: per day, department, dimension and key."""
-    tz = timezone.get_current_timezone()
-    rows = (
+def _fine_counts(first: date, last: date, departments: Departments = None) -> QuerySet[TicketEvent, dict[str, Any]]:
+    """Counted events per local day, kind and every dimension's value (``n`` of each)."""
+    return (
         counted_events(first, last, departments)
-        .annotate(day=TruncDate("at", tzinfo=tz))
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
         .values("day", "kind", *DIMENSIONS.values())
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def daily_counts(first: date, last: date, departments: Departments = None) -> list[DailyCount]:
+    """Unsaved DailyCount rows for the local days ``first`` .. ``last``: per day, department, dimension and key.
+
+    One query folded in Python, for the few days not rolled up yet; ``store_counts`` folds the same query
+    in the database for a range of finished days.
+    """
     folded: dict[tuple[Any, ...], DailyCount] = {}
-    for row in rows:
+    for row in _fine_counts(first, last, departments):
         department = row["ticket__department_id"]
         counted = COUNTED[row["kind"]]
         for dimension, field in DIMENSIONS.items():
@@ -144,54 +166,135 @@ def daily_counts(first: date, last: date, departments: Departments = None) -> li
     return list(folded.values())
 
 
+def store_counts(first: date, last: date) -> None:
+    """Write the DailyCount rows of the days ``first`` .. ``last`` in one statement.
+
+    The events are read and joined to their tickets once (the ``fine`` counts); each dimension's rows
+    are that table summed by day, department and the dimension's value.
+    """
+    quote = connection.ops.quote_name
+    fine_sql, params = _fine_counts(first, last).query.sql_with_params()
+    day, department = quote("day"), quote(DIMENSIONS["department"])
+    sums = ", ".join(f"SUM(CASE WHEN {quote('kind')} = %s THEN {quote('n')} ELSE 0 END)" for _kind in COUNTED)
+    selects: list[str] = []
+    for dimension, field in DIMENSIONS.items():
+        key = f"COALESCE(CAST({quote(field)} AS VARCHAR(20)), '')"
+        # Only quoted column names are formatted in; the dimension and the kinds are parameters.
+        select = f"SELECT {day}, {department}, %s, {key}, {sums} FROM fine"  # noqa: S608
+        selects.append(f"{select} GROUP BY {day}, {department}, {key}")
+        params = (*params, dimension, *COUNTED)
+    columns = ", ".join(quote(name) for name in ("day", "department_id", "dimension", "key", *COUNTED.values()))
+    # ``fine_sql`` is the ORM's own query text with placeholders; every value travels in ``params``.
+    sql = f"WITH fine AS ({fine_sql}) INSERT INTO {quote(DailyCount._meta.db_table)} ({columns}) "  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " UNION ALL ".join(selects), params)
+
+
 def durations(first: date, last: date, departments: Departments = None) -> list[Duration]:
     """Unsaved Duration rows: first responses and resolutions that happened on the days ``first`` .. ``last``."""
-    return [*_first_responses(first, last, departments), *_resolutions(first, last, departments)]
+    return [
+        *(_duration(Duration.Kind.FIRST_RESPONSE, row) for row in _first_responses(first, last, departments)),
+        *(_duration(Duration.Kind.RESOLUTION, row) for row in _resolutions(first, last, departments)),
+    ]
 
 
-def _first_responses(first: date, last: date, departments: Departments) -> Iterable[Duration]:
-    earlier = TicketEvent.objects.filter(ticket=OuterRef("ticket"), at__lt=OuterRef("at")).filter(_human_responses())
-    rows = (
-        _events(first, last, departments)
-        .filter(_human_responses())
-        .filter(~Exists(earlier))
-        .values("ticket_id", "at", "ticket__created_at", "ticket__department_id", *_SLA_FIELDS)
-        .order_by("ticket_id", "at", "id")
-    )
-    seen: set[int] = set()
-    for row in rows:
-        if row["ticket_id"] in seen:  # two responses at the very same moment: the first one counts
-            continue
-        seen.add(row["ticket_id"])
-        yield _duration(Duration.Kind.FIRST_RESPONSE, row)
+def store_durations(first: date, last: date) -> None:
+    """Write the Duration rows of the days ``first`` .. ``last``.
+
+    Wall-time durations are computed and inserted by the database in one statement per kind; only the
+    tickets under a business-hours SLA plan go through Python, which knows their working hours.
+    """
+    office = Q(ticket__sla__business_hours_only=True)
+    quote = connection.ops.quote_name
+    columns = ("day", "kind", "ticket_id", "department_id", "seconds", "replies")
+    tz = timezone.get_current_timezone()
+    for kind, events in (
+        (Duration.Kind.FIRST_RESPONSE, _first_response_events(first, last, None)),
+        (Duration.Kind.RESOLUTION, _resolution_events(first, last, None)),
+    ):
+        wall = (
+            events.exclude(office)
+            .annotate(
+                day=TruncDate("at", tzinfo=tz),
+                kind_=Value(kind),
+                department=F("ticket__department_id"),
+                seconds=_Seconds("at", "ticket__created_at"),
+                replies_=F("replies") if kind == Duration.Kind.RESOLUTION else Value(0),
+            )
+            .values_list("day", "kind_", "ticket_id", "department", "seconds", "replies_")
+            .order_by()
+        )
+        sql, params = wall.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(Duration._meta.db_table)} ({', '.join(quote(c) for c in columns)}) {sql}",  # noqa: S608
+                params,
+            )
+        fields = _row_fields(kind)
+        rows = (_duration(kind, row) for row in events.filter(office).values(*fields).iterator(chunk_size=2000))
+        Duration.objects.bulk_create(rows, batch_size=1000)
 
 
-def _resolutions(first: date, last: date, departments: Departments) -> Iterable[Duration]:
+def _row_fields(kind: str) -> tuple[str, ...]:
+    """What a duration of ``kind`` is computed from; only resolutions carry ``replies``."""
+    fields = ("ticket_id", "at", "ticket__created_at", "ticket__department_id", *_SLA_FIELDS)
+    return (*fields, "replies") if kind == Duration.Kind.RESOLUTION else fields
+
+
+class _Seconds(Func):
+    """Seconds from the moment ``start`` to the moment ``end``, as exact as Python's ``timedelta.total_seconds``."""
+
+    # Django subtracts two moments into microseconds (an integer) on SQLite, into an interval on PostgreSQL.
+    template = "(%(expressions)s) / 1000000.0"
+    output_field = FloatField()
+
+    def __init__(self, end: str, start: str) -> None:
+        super().__init__(ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra_context
+        )
+
+
+def _first_response_events(first: date, last: date, departments: Departments) -> QuerySet[TicketEvent]:
+    """The period's agent responses that are their ticket's first one (of two at the same moment, the older id)."""
+    before = Q(at__lt=OuterRef("at")) | Q(id__lt=OuterRef("id"))
+    earlier = TicketEvent.objects.filter(_human_responses(), before, ticket=OuterRef("ticket"), at__lte=OuterRef("at"))
+    return _events(first, last, departments).filter(_human_responses()).filter(~Exists(earlier))
+
+
+def _resolution_events(first: date, last: date, departments: Departments) -> QuerySet[TicketEvent]:
+    """The period's closes, each with the agent responses its ticket had received by then (``replies``)."""
     replies = (
-        TicketEvent.objects.filter(ticket=OuterRef("ticket"), at__lte=OuterRef("at"))
-        .filter(_human_responses())
+        TicketEvent.objects.filter(_human_responses(), ticket=OuterRef("ticket"), at__lte=OuterRef("at"))
         .order_by()
         .values("ticket")
         .annotate(n=Count("id"))
         .values("n")
     )
-    rows = (
+    return (
         _events(first, last, departments)
         .filter(kind=Kind.CLOSED)
         .annotate(replies=Coalesce(Subquery(replies, output_field=IntegerField()), Value(0)))
-        .values("ticket_id", "at", "replies", "ticket__created_at", "ticket__department_id", *_SLA_FIELDS)
-        .order_by("at", "id")
     )
-    for row in rows:
-        yield _duration(Duration.Kind.RESOLUTION, row, replies=row["replies"])
 
 
-def _duration(kind: str, row: dict[str, Any], *, replies: int = 0) -> Duration:
+def _first_responses(first: date, last: date, departments: Departments) -> Iterable[dict[str, Any]]:
+    fields = _row_fields(Duration.Kind.FIRST_RESPONSE)
+    return _first_response_events(first, last, departments).values(*fields).order_by()
+
+
+def _resolutions(first: date, last: date, departments: Departments) -> Iterable[dict[str, Any]]:
+    return _resolution_events(first, last, departments).values(*_row_fields(Duration.Kind.RESOLUTION)).order_by()
+
+
+def _duration(kind: str, row: dict[str, Any]) -> Duration:
     return Duration(
         day=timezone.localtime(row["at"]).date(),
         kind=kind,
         ticket_id=row["ticket_id"],
         department_id=row["ticket__department_id"],
         seconds=elapsed_seconds(row["ticket__created_at"], row["at"], Hours.from_row(row)),
-        replies=replies,
+        replies=row.get("replies", 0),
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
@@ -183,111 +183,66 @@ class Row:
     counts: Counts = field(default_factory=Counts)
 
 
-class Stats:
-    """The figures of one period for one scope. Each figure is computed once, on first use."""
+class Reads:
+    """What a page's periods read, loaded once for all of them: the days from ``first`` up to today.
 
-    def __init__(
-        self, period: Period, departments: Collection[int] | None, *, today: date, backlog_end: int | None = None
-    ) -> None:
-        self.period = period
+    Rolled-up days come from the rollup tables; the others (today, and any day the beat job has not
+    reached yet) from the event log, with one query per stretch of such days.
+    """
+
+    def __init__(self, first: date, last: date, departments: Collection[int] | None) -> None:
+        self.first = first
+        self.last = last
         self.departments = departments
-        self.today = today
-        self._backlog_end = backlog_end
-        self._breakdowns: dict[str, list[Row]] = {}
-
-    def previous(self) -> Stats:
-        """The same scope over the previous period of equal length; its backlog ends where this one starts."""
-        return Stats(self.period.previous(), self.departments, today=self.today, backlog_end=self.backlog_start)
-
-    # --- the sources ----------------------------------------------------------------------------
 
     @cached_property
-    def _rolled(self) -> set[date]:
-        days = RolledDay.objects.filter(day__gte=self.period.start, day__lte=max(self.today, self.period.end))
+    def rolled(self) -> set[date]:
+        days = RolledDay.objects.filter(day__gte=self.first, day__lte=self.last)
         return set(days.values_list("day", flat=True))
 
-    def _unrolled_runs(self, first: date, last: date) -> list[tuple[date, date]]:
+    def unrolled_runs(self, first: date, last: date) -> list[tuple[date, date]]:
         """The stretches of days between ``first`` and ``last`` that are not rolled up."""
         runs: list[tuple[date, date]] = []
         day = first
         while day <= last:
-            if day in self._rolled:
-                day += timedelta(days=1)
-                continue
-            run_start = day
-            while day + timedelta(days=1) <= last and day + timedelta(days=1) not in self._rolled:
-                day += timedelta(days=1)
-            runs.append((run_start, day))
+            if day not in self.rolled:
+                if runs and runs[-1][1] == day - timedelta(days=1):
+                    runs[-1] = (runs[-1][0], day)
+                else:
+                    runs.append((day, day))
             day += timedelta(days=1)
         return runs
 
-    def _live_between(self, first: date, last: date) -> list[DailyCount]:
-        runs = self._unrolled_runs(first, last)
+    @cached_property
+    def live_counts(self) -> list[DailyCount]:
+        """DailyCount rows (every dimension) of the days not rolled up."""
+        runs = self.unrolled_runs(self.first, self.last)
         return [row for start, end in runs for row in facts.daily_counts(start, end, self.departments)]
 
     @cached_property
-    def _live_in_period(self) -> list[DailyCount]:
-        """Counts of the period's days that are not rolled up."""
-        return self._live_between(self.period.start, self.period.end)
+    def live_durations(self) -> list[Duration]:
+        """First responses and resolutions of the days not rolled up."""
+        runs = self.unrolled_runs(self.first, self.last)
+        return [row for start, end in runs for row in facts.durations(start, end, self.departments)]
 
-    @cached_property
-    def _live_after(self) -> list[DailyCount]:
-        """Counts of the days after the period up to today that are not rolled up (the backlog walks back from now)."""
-        return self._live_between(self.period.end + timedelta(days=1), self.today)
-
-    def _stored_counts(self, first: date, last: date, dimension: str = "department") -> QuerySet[DailyCount]:
-        """Stored rows of one dimension; every event is in exactly one row of each dimension."""
-        rows = DailyCount.objects.filter(dimension=dimension, day__gte=first, day__lte=last)
+    def stored(self, model: type[DailyCount] | type[Duration], first: date, last: date) -> QuerySet[Any]:
+        rows = model.objects.filter(day__gte=first, day__lte=last)
         if self.departments is not None:
             rows = rows.filter(department_id__in=self.departments)
         return rows
 
-    def _live(self, dimension: str = "department", *, in_period: bool = True) -> list[DailyCount]:
-        """Live rows of one dimension, within the period or up to today."""
-        rows = self._live_in_period if in_period else [*self._live_in_period, *self._live_after]
-        return [row for row in rows if row.dimension == dimension]
-
     @cached_property
-    def _live_durations(self) -> list[Duration]:
-        """First responses and resolutions of the period's days that are not rolled up."""
-        runs = self._unrolled_runs(self.period.start, self.period.end)
-        return [row for first, last in runs for row in facts.durations(first, last, self.departments)]
-
-    def _stored_durations(self, kind: str) -> QuerySet[Duration]:
-        rows = Duration.objects.filter(kind=kind, day__gte=self.period.start, day__lte=self.period.end)
-        if self.departments is not None:
-            rows = rows.filter(department_id__in=self.departments)
-        return rows
-
-    def _spread(self, kind: str) -> Spread:
-        live = [row.seconds for row in self._live_durations if row.kind == kind]
-        stored = self._stored_durations(kind)
-        if connection.vendor == "postgresql":
-            return _spread_in_database(stored, live)
-        return Spread.of([*stored.values_list("seconds", flat=True), *live])
-
-    # --- the figures ----------------------------------------------------------------------------
-
-    @cached_property
-    def totals(self) -> Counts:
-        """Event counts of the whole period."""
-        totals = Counts()
-        sums = self._stored_counts(self.period.start, self.period.end).aggregate(
-            **{name: Sum(name) for name in COUNT_FIELDS}
-        )
-        totals.add(sums)
-        for row in self._live():
-            totals.add(row)
-        return totals
-
-    @cached_property
-    def timing(self) -> Timing:
-        """First response and resolution times, and replies per closed ticket."""
-        resolution = self._spread(Duration.Kind.RESOLUTION)
-        stored = self._stored_durations(Duration.Kind.RESOLUTION).aggregate(n=Sum("replies"))["n"] or 0
-        live = sum(row.replies for row in self._live_durations if row.kind == Duration.Kind.RESOLUTION)
-        replies = (stored + live) / resolution.count if resolution.count else None
-        return Timing(self._spread(Duration.Kind.FIRST_RESPONSE), resolution, replies)
+    def by_day(self) -> dict[date, Counts]:
+        """Each day's counts (stored and live); every event is in exactly one row of each dimension."""
+        by_day: dict[date, Counts] = defaultdict(Counts)
+        sums = {name: Sum(name) for name in COUNT_FIELDS}
+        stored = self.stored(DailyCount, self.first, self.last).filter(dimension="department")
+        for row in stored.values("day").annotate(**sums).order_by():
+            by_day[row["day"]].add(row)
+        for live in self.live_counts:
+            if live.dimension == "department":
+                by_day[live.day].add(live)
+        return by_day
 
     @cached_property
     def open_now(self) -> int:
@@ -297,29 +252,90 @@ class Stats:
             tickets = tickets.filter(department_id__in=self.departments)
         return tickets.count()
 
+
+class Stats:
+    """The figures of one period for one scope. Each figure is computed once, on first use."""
+
+    def __init__(
+        self,
+        period: Period,
+        departments: Collection[int] | None,
+        *,
+        today: date,
+        backlog_end: int | None = None,
+        reads: Reads | None = None,
+    ) -> None:
+        self.period = period
+        self.departments = departments
+        self.today = today
+        self._backlog_end = backlog_end
+        # This period's and the previous one's figures come from one read, up to today.
+        self.reads = reads or Reads(period.previous().start, max(today, period.end), departments)
+
+    def previous(self) -> Stats:
+        """The same scope over the previous period of equal length; its backlog ends where this one starts."""
+        return Stats(
+            self.period.previous(),
+            self.departments,
+            today=self.today,
+            backlog_end=self.backlog_start,
+            reads=self.reads,
+        )
+
+    def _in_period(self, day: date) -> bool:
+        return self.period.start <= day <= self.period.end
+
+    # --- the figures ----------------------------------------------------------------------------
+
+    @cached_property
+    def totals(self) -> Counts:
+        """Event counts of the whole period."""
+        totals = Counts()
+        for day, counts in self.reads.by_day.items():
+            if self._in_period(day):
+                totals.add(asdict(counts))
+        return totals
+
+    @cached_property
+    def timing(self) -> Timing:
+        """First response and resolution times, and replies per closed ticket."""
+        resolution, replies = self._spread(Duration.Kind.RESOLUTION)
+        per_ticket = replies / resolution.count if resolution.count else None
+        return Timing(self._spread(Duration.Kind.FIRST_RESPONSE)[0], resolution, per_ticket)
+
+    def _spread(self, kind: str) -> tuple[Spread, int]:
+        """The spread of one kind of duration over the period, and the sum of their replies."""
+        live = [row for row in self.reads.live_durations if row.kind == kind and self._in_period(row.day)]
+        stored = self.reads.stored(Duration, self.period.start, self.period.end).filter(kind=kind)
+        if connection.vendor == "postgresql":
+            return _spread_in_database(stored, live)
+        rows = [*stored.values_list("seconds", "replies"), *((row.seconds, row.replies) for row in live)]
+        return Spread.of([seconds for seconds, _replies in rows]), sum(replies for _seconds, replies in rows)
+
+    @property
+    def open_now(self) -> int:
+        """Open tickets in the scope right now."""
+        return self.reads.open_now
+
     @cached_property
     def days(self) -> list[Day]:
         """Each day of the period with its counts, backlog at its end and median first response."""
-        last = max(self.today, self.period.end)
-        by_day: dict[date, Counts] = defaultdict(Counts)
-        sums = {name: Sum(name) for name in COUNT_FIELDS}
-        for row in self._stored_counts(self.period.start, last).values("day").annotate(**sums).order_by():
-            by_day[row["day"]].add(row)
-        for live in self._live(in_period=False):
-            by_day[live.day].add(live)
+        by_day = self.reads.by_day
         backlog = self.open_now - sum(c.net for d, c in by_day.items() if d > self.period.end)
         result = []
         for day in reversed(self.period.dates()):
-            result.append(Day(day, by_day[day], backlog))
-            backlog -= by_day[day].net
+            counts = by_day.get(day, Counts())
+            result.append(Day(day, counts, backlog))
+            backlog -= counts.net
         result.reverse()
         self._add_first_responses(result)
         return result
 
     def _add_first_responses(self, days: list[Day]) -> None:
-        medians = _daily_medians(self._stored_durations(Duration.Kind.FIRST_RESPONSE))
+        stored = self.reads.stored(Duration, self.period.start, self.period.end)
+        medians = _daily_medians(stored.filter(kind=Duration.Kind.FIRST_RESPONSE))
         live: dict[date, list[float]] = defaultdict(list)
-        for row in self._live_durations:
+        for row in self.reads.live_durations:
             if row.kind == Duration.Kind.FIRST_RESPONSE:
                 live[row.day].append(row.seconds)
         for entry in days:  # a day is either rolled up or live, never both
@@ -333,26 +349,32 @@ class Stats:
     @property
     def backlog_end(self) -> int:
         """Open tickets when the period ended (now, for a period ending today)."""
-        return self.days[-1].backlog if self._backlog_end is None else self._backlog_end
+        if self._backlog_end is not None:
+            return self._backlog_end
+        return self.open_now - sum(c.net for d, c in self.reads.by_day.items() if d > self.period.end)
 
     def breakdown(self, name: str) -> list[Row]:
         """The period's counts split by one ticket attribute (a key of BREAKDOWNS), most opened first."""
-        if name not in self._breakdowns:
-            self._breakdowns[name] = self._breakdown(name)
         return self._breakdowns[name]
 
-    def _breakdown(self, name: str) -> list[Row]:
-        rows: dict[str, Row] = {}
+    @cached_property
+    def _breakdowns(self) -> dict[str, list[Row]]:
+        """Every breakdown of the period, from one query over the rollup and the live rows."""
+        rows: dict[str, dict[str, Row]] = {name: {} for name in BREAKDOWNS}
         sums = {key: Sum(key) for key in COUNT_FIELDS}
-        stored = self._stored_counts(self.period.start, self.period.end, name).values("key").annotate(**sums)
-        for values in stored.order_by():
-            rows.setdefault(values["key"], Row(values["key"], "")).counts.add(values)
-        for live in self._live(name):
-            rows.setdefault(live.key, Row(live.key, "")).counts.add(live)
-        labels = _labels(name, [key for key in rows if key])
-        for row in rows.values():
-            row.label = labels.get(row.key, row.key) if row.key else str(_("(none)"))
-        return sorted(rows.values(), key=lambda row: (-row.counts.opened, row.label))
+        stored = self.reads.stored(DailyCount, self.period.start, self.period.end).filter(dimension__in=BREAKDOWNS)
+        for values in stored.values("dimension", "key").annotate(**sums).order_by():
+            rows[values["dimension"]].setdefault(values["key"], Row(values["key"], "")).counts.add(values)
+        for live in self.reads.live_counts:
+            if live.dimension in rows and self._in_period(live.day):
+                rows[live.dimension].setdefault(live.key, Row(live.key, "")).counts.add(live)
+        result = {}
+        for name, by_key in rows.items():
+            labels = _labels(name, [key for key in by_key if key])
+            for row in by_key.values():
+                row.label = labels.get(row.key, row.key) if row.key else str(_("(none)"))
+            result[name] = sorted(by_key.values(), key=lambda row: (-row.counts.opened, row.label))
+        return result
 
 
 class Median(Aggregate):
@@ -374,16 +396,17 @@ def _daily_medians(stored: QuerySet[Duration]) -> dict[date, float]:
     return {day: percentile(sorted(seconds), 0.5) or 0.0 for day, seconds in values.items()}
 
 
-def _spread_in_database(stored: QuerySet[Duration], live: list[float]) -> Spread:
-    """Median and 90th percentile of the stored seconds plus ``live`` ones, computed by PostgreSQL."""
-    sql, params = stored.values_list("seconds").query.sql_with_params()
+def _spread_in_database(stored: QuerySet[Duration], live: list[Duration]) -> tuple[Spread, int]:
+    """Median and 90th percentile of the stored seconds plus the ``live`` ones, and their replies' sum."""
+    sql, params = stored.values_list("seconds", "replies").query.sql_with_params()
     spread = "percentile_cont(0.5) WITHIN GROUP (ORDER BY s), percentile_cont(0.9) WITHIN GROUP (ORDER BY s)"
+    live_rows = "SELECT unnest(%s::double precision[]), unnest(%s::integer[])"
     # ``sql`` is the ORM's own query text with placeholders; every value travels in ``params``.
-    query = f"SELECT {spread}, count(*) FROM ({sql} UNION ALL SELECT unnest(%s::double precision[])) AS d(s)"  # noqa: S608
+    query = f"SELECT {spread}, count(*), sum(r) FROM ({sql} UNION ALL {live_rows}) AS d(s, r)"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, live])
-        median, p90, count = cursor.fetchone()
-    return Spread(median, p90, count)
+        cursor.execute(query, [*params, [row.seconds for row in live], [row.replies for row in live]])
+        median, p90, count, replies = cursor.fetchone()
+    return Spread(median, p90, count), replies or 0
 
 
 def _labels(name: str, keys: list[str]) -> dict[str, str]:

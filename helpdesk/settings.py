@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "helpdesk.middleware.SlidingSessionMiddleware",
     "helpdesk.middleware.AbsoluteSessionExpiryMiddleware",
     "helpdesk.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -147,7 +148,7 @@ AUTH_USER_MODEL = "accounts.User"
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "helpdesk.accounts.backends.StaffBackend",  # Django's ModelBackend, loading the agent with the user
 ]
 LOGIN_URL = "scp:login"
 LOGIN_REDIRECT_URL = "scp:home"  # the operator starts the day on the home widgets
@@ -172,9 +173,12 @@ AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Sportello")
 
-# Sessions: idle expiry through a sliding cookie, absolute expiry through our middleware.
+# Sessions: idle expiry through a sliding cookie saved at most once a minute, absolute expiry, both by
+# our middleware. With Redis, sessions are read from the cache (written through to the database); a
+# per-process memory cache cannot share a sign-out between workers, so without Redis they stay in the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

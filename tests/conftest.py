@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import importlib
+import uuid
 
 import pytest
 from django.utils import translation
@@ -17,7 +18,7 @@ from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Role, 
 
 PASSWORD = "correct-horse-battery-staple"
 # Signing in without the form skips axes' throttle backend, which needs a request.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "helpdesk.accounts.backends.StaffBackend"
 
 
 def signed_in(client, person):
@@ -37,6 +38,16 @@ def _test_settings(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    # A cached value (the menu's counts, a session) must not outlive the test whose database rows it describes.
+    # Each test gets keys of its own instead of a flush: with Redis, a flush would also empty the cache under
+    # the test another pytest worker is running at that moment, and the same user ids exist in both databases.
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"} for alias, config in settings.CACHES.items()
     }
 
 

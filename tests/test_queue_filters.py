@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django import forms as forms_module
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from helpdesk.accounts.models import Department, Organization, Team, User
 from tests.conftest import signed_in
 from tickets import services
-from tickets.filters import SORTS, TicketFilter
+from tickets.filters import SORTS, QuickSelect, TicketFilter
 from tickets.models import HelpTopic, Priority, Source, Status, Ticket, TicketType
 
 
@@ -203,6 +204,31 @@ def test_help_topic_filter_offers_only_topics_of_the_agents_departments(as_alice
     assert list(form.fields["help_topic"].queryset) == [mine]
 
 
+def test_the_lists_show_what_each_fields_queryset_holds_in_its_order(as_alice, alice, bob, support, billing):
+    hardware = HelpTopic.objects.create(name="Hardware", department=support)
+    HelpTopic.objects.create(name="Printers", department=support, parent=hardware)
+    HelpTopic.objects.create(name="Refunds", department=billing)
+    Department.objects.create(name="Archive", email="archive@example.com", is_active=False)
+    Team.objects.create(name="Old crew", is_active=False)
+    Team.objects.create(name="Hardware crew")
+    Organization.objects.create(name="Zeta")
+    Organization.objects.create(name="Acme Srl")
+
+    response = as_alice.get("/scp/")
+
+    filter_form, bulk_form = response.context["filters"].form, response.context["bulk_form"]
+    fields = [filter_form.fields[name] for name in ("status", "department", "assignee", "help_topic", "team")]
+    fields += [
+        filter_form.fields["organization"],
+        *(bulk_form.fields[name] for name in ("status", "department", "agent")),
+    ]
+    for field in fields:
+        expected = [(each.pk, field.label_from_instance(each)) for each in field.queryset]
+        assert [(int(value), label) for value, label in field.widget.choices if value != ""] == expected, field.label
+    topics = [label for value, label in filter_form.fields["help_topic"].widget.choices if value != ""]
+    assert topics == ["Hardware", "Hardware / Printers"]
+
+
 # --- sorting ---------------------------------------------------------------------------------------
 
 
@@ -347,3 +373,17 @@ def test_the_filter_set_declares_only_its_allow_list():
         "overdue",
         "sort",
     }
+
+
+def test_the_quick_selects_write_the_same_markup_as_djangos_select(as_alice, alice, support, carol):
+    response = as_alice.get(f"/scp/?status=&priority=2&department={support.pk}&assignee={alice.pk}")
+
+    forms = [response.context["filters"].form, response.context["bulk_form"]]
+    fields = [field for form in forms for field in form if isinstance(field.field.widget, QuickSelect)]
+    assert len(fields) >= 12
+    for field in fields:
+        widget = field.field.widget
+        quick = widget.render(field.html_name, field.value(), {"id": field.auto_id})
+        widget.__class__ = forms_module.Select
+        assert quick == widget.render(field.html_name, field.value(), {"id": field.auto_id}), field.name
+        assert quick in response.text

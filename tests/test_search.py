@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import signed_in
-from tickets import services
+from tickets import search, services
 from tickets.models import Ticket
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
@@ -80,3 +80,61 @@ def test_markup_characters_in_a_snippet_are_escaped(as_alice, carol, support):
     [highlight] = highlights(as_alice, "toner")
     assert "< 6" not in highlight
     assert "5 &lt; 6 &amp; fine" in highlight
+
+
+@postgres_only
+def test_an_exact_ticket_number_shows_that_ticket_alone(as_alice, carol, support):
+    ticket = open_ticket(carol, support, "Printer on fire", "Help.")
+    open_ticket(carol, support, "Follow-up", f"About ticket {ticket.number} again.")
+
+    assert subjects(as_alice, ticket.number) == ["Printer on fire"]
+
+
+@postgres_only
+def test_a_requester_address_shows_their_tickets(as_alice, carol, dave, support):
+    open_ticket(carol, support, "Printer on fire", "Help.")
+    open_ticket(dave, support, "Password reset", "Please.")
+
+    assert subjects(as_alice, "CAROL@customer.test") == ["Printer on fire"]
+
+
+@postgres_only
+def test_a_rare_word_in_an_old_thread_is_found(as_alice, carol, support, monkeypatch):
+    monkeypatch.setattr(search, "RECENT", 1)
+    open_ticket(carol, support, "Old question", "The console shows E04821 at start.")
+    open_ticket(carol, support, "Newer question", "Nothing to see.")
+
+    assert subjects(as_alice, "E04821") == ["Old question"]
+
+
+def jammed_printers(requester, department, count: int = 3) -> None:
+    for n in range(count):
+        open_ticket(requester, department, f"Question {n}", "The printer jams.")
+
+
+def total_label(client, words: str) -> str:
+    return client.get("/scp/", {"q": words}).context["page"].paginator.total_label
+
+
+@postgres_only
+def test_a_search_beyond_its_candidates_shows_more_than_it_counted(as_alice, carol, support, monkeypatch):
+    monkeypatch.setattr(search, "RECENT", 1)
+    monkeypatch.setattr(search, "RARE", 1)
+    jammed_printers(carol, support)
+
+    assert total_label(as_alice, "printer") in ("1+", "2+")
+
+
+@postgres_only
+def test_a_complete_search_shows_its_exact_count(as_alice, carol, support):
+    jammed_printers(carol, support)
+
+    assert total_label(as_alice, "printer") == "3"
+
+
+def test_search_finds_no_ticket_of_another_department(client, bob, carol, support):
+    open_ticket(carol, support, "Printer on fire", "The toner is empty.")
+    signed_in(client, bob)
+
+    assert subjects(client, "toner") == []
+    assert subjects(client, "printer") == []

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from helpdesk.accounts.models import User
 from tests.conftest import PASSWORD, signed_in
 
 
@@ -36,6 +39,14 @@ def test_e_mail_is_matched_without_regard_to_case(client, alice):
 
     assert response.status_code == 302
     assert response.url == reverse("scp:home")
+
+
+def test_the_address_is_looked_up_through_the_lowercase_index_not_a_table_scan(alice):
+    with CaptureQueriesContext(connection) as queries:
+        found = User.objects.get_by_natural_key(alice.user.email.upper())
+
+    assert found == alice.user
+    assert 'LOWER("accounts_user"."email")' in queries[0]["sql"]  # the unique index is on lower(email)
 
 
 def test_login_follows_a_next_on_this_site(client, alice):

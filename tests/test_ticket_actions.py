@@ -559,6 +559,7 @@ def test_print_view_runs_a_fixed_number_of_queries(as_alice, ticket, alice):
 
     for index in range(3):
         post_note(ticket=ticket, actor=alice.user, body=f"Note {index}")
+    count()  # warm: the session is saved on the first request
     few = count()
     for index in range(27):
         post_note(ticket=ticket, actor=alice.user, body=f"More {index}")

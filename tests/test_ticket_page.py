@@ -335,6 +335,30 @@ def test_the_reply_box_carries_the_latest_customer_message(client, alice, carol,
     assert f'name="last_message_id" value="{message.pk}"' in page
 
 
+def test_a_long_thread_carries_its_latest_message_even_when_the_tail_shows_none(client, alice, carol, ticket):
+    add_entries(ticket, alice, 60, files=0)
+    message = services.post_message(ticket=ticket, author=carol, body="Still smoking.")
+    add_entries(ticket, alice, 60, files=0)  # the 50 entries shown at the end are all notes
+    signed_in(client, alice.user)
+
+    page = client.get(url(ticket)).text
+
+    assert "Still smoking." not in page  # hidden in the middle
+    assert f'name="last_message_id" value="{message.pk}"' in page
+    assert f'name="last_message_id" value="{message.pk}"' in client.get(url(ticket, "?all=1")).text
+
+
+def test_a_long_thread_carries_the_latest_message_of_its_tail(client, alice, carol, ticket):
+    add_entries(ticket, alice, 120, files=0)
+    message = services.post_message(ticket=ticket, author=carol, body="Smoke again.")
+    services.post_note(ticket=ticket, actor=alice.user, body="On it.")
+    signed_in(client, alice.user)
+
+    page = client.get(url(ticket)).text
+
+    assert f'name="last_message_id" value="{message.pk}"' in page
+
+
 def test_the_canned_picker_lists_active_global_and_department_responses(client, alice, support, billing, ticket):
     CannedResponse.objects.create(title="Global thanks", body="Thanks")
     CannedResponse.objects.create(title="Support hello", body="Hi", department=support)

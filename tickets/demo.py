@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from faq.models import CannedResponse, Category, Faq
-from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Organization, Role, Team, User
+from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Organization, Role, Team, User, same_email
 from helpdesk.mail.models import Mailbox
 from tasks import services as task_services
 from tasks.models import Task, TaskEvent
@@ -570,7 +570,7 @@ def _departments(slas: dict[str, SLAPlan]) -> dict[str, Department]:
 
 def _user(email: str, name: str, password: str | None, reset: bool, **flags: Any) -> User:
     """The user with this e-mail, created if missing; a password is set on creation or when ``reset``."""
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(same_email(email)).first()
     if user is None:
         return User.objects.create_user(email, password, name=name, **flags)
     if reset and password:

@@ -25,7 +25,7 @@ from helpdesk.mail.models import Mailbox
 from helpdesk.mail.parsing import InboundMessage
 from helpdesk.mail.robots import RobotVerdict
 from helpdesk.mail.signing import read_message_id
-from tickets import access, services
+from tickets import access, reference, services
 from tickets.html import sanitize_html, text_to_html
 from tickets.models import Source, ThreadEntry, Ticket
 from tickets.services import NewAttachment
@@ -35,18 +35,17 @@ _TICKET_TOKEN = re.compile(r"\[#(\d{4,20})\]")
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of a mail: an ``entry`` in ``ticket``, or nothing and the reason it was dropped."""
+    """What became of a mail: a thread entry in ``ticket``, or nothing and the reason it was dropped."""
 
     ticket: Ticket | None = None
-    entry: ThreadEntry | None = None
     dropped: str = ""
 
     @property
     def imported(self) -> bool:
-        return self.entry is not None
+        return self.ticket is not None and not self.dropped
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # callers that go on after a failure give it a savepoint (importing.retry)
 def import_message(message: InboundMessage, *, mailbox: Mailbox) -> Outcome:
     """Store ``message``, received in ``mailbox``, in the right ticket (see the module docstring).
 
@@ -61,10 +60,8 @@ def import_message(message: InboundMessage, *, mailbox: Mailbox) -> Outcome:
         return Outcome(dropped=_("Sent by a machine: %(reason)s.") % {"reason": message.robot.label})
     sender = User.objects.customer(message.from_address, name=message.from_name)
     ticket = threaded_ticket(message, sender)
-    if ticket is not None and _is_agent_reply(message, sender, ticket):
-        entry = _agent_reply(message, sender, ticket)
-        if entry is not None:
-            return Outcome(ticket=ticket, entry=entry)
+    if ticket is not None and _is_agent_reply(message, sender, ticket) and _agent_reply(message, sender, ticket):
+        return Outcome(ticket=ticket)
     if ticket is not None and _belongs_to(sender, ticket):
         if message.robot is not None and ticket.is_closed:
             return _robot_note(message, message.robot, sender, ticket)
@@ -75,12 +72,17 @@ def import_message(message: InboundMessage, *, mailbox: Mailbox) -> Outcome:
 # --- who ----------------------------------------------------------------------------------------
 
 
-def own_addresses() -> set[str]:
-    """Every address the helpdesk sends from or receives at, lower-case."""
+def own_addresses() -> frozenset[str]:
+    """Every address the helpdesk sends from or receives at, lower-case (read once per batch of mail)."""
+    return reference.remembered("own_addresses", _read_own_addresses)
+
+
+def _read_own_addresses() -> frozenset[str]:
     found = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1], parseaddr(settings.SERVER_EMAIL)[1]}
-    found.update(Mailbox.objects.values_list("email", flat=True))
-    found.update(Department.objects.exclude(email="").values_list("email", flat=True))
-    return {address.lower() for address in found if address}
+    mailboxes = Mailbox.objects.order_by().values_list("email", flat=True)
+    departments = Department.objects.exclude(email="").order_by().values_list("email", flat=True)
+    found.update(mailboxes.union(departments, all=True))
+    return frozenset(address.lower() for address in found if address)
 
 
 def _belongs_to(user: User, ticket: Ticket) -> bool:
@@ -89,9 +91,9 @@ def _belongs_to(user: User, ticket: Ticket) -> bool:
 
 def _cc_users(message: InboundMessage, sender: User, ticket: Ticket | None) -> list[User]:
     """The people in Cc who should follow the ticket: never our own addresses, the sender or the requester."""
-    if not settings.MAIL_CC_AS_COLLABORATORS:
+    if not (settings.MAIL_CC_AS_COLLABORATORS and message.cc):
         return []
-    ours = own_addresses() | {sender.email.lower()}
+    ours = {*own_addresses(), sender.email.lower()}
     if ticket is not None:
         ours.add(ticket.requester.email.lower())
     return [User.objects.customer(address, name=name) for name, address in message.cc if address.lower() not in ours]
@@ -102,10 +104,9 @@ def _cc_users(message: InboundMessage, sender: User, ticket: Ticket | None) -> l
 
 def threaded_ticket(message: InboundMessage, sender: User) -> Ticket | None:
     """The ticket a mail answers, by its headers, else by ``[#NUMBER]`` when the sender belongs to it."""
-    for message_id in [message.in_reply_to, *reversed(message.references)]:
-        ticket = _ticket_for_id(message_id) if message_id else None
-        if ticket is not None:
-            return ticket
+    ticket = _ticket_for_ids([id_ for id_ in [message.in_reply_to, *reversed(message.references)] if id_])
+    if ticket is not None:
+        return ticket
     for number in _TICKET_TOKEN.findall(message.subject):
         ticket = _current(Ticket.objects.filter(number=number).first())
         if ticket is not None and _belongs_to(sender, ticket):
@@ -113,12 +114,21 @@ def threaded_ticket(message: InboundMessage, sender: User) -> Ticket | None:
     return None
 
 
-def _ticket_for_id(message_id: str) -> Ticket | None:
-    signed = read_message_id(message_id)
-    if signed is not None:
-        return _current(Ticket.objects.filter(pk=signed.ticket_id).first())
-    entry = ThreadEntry.objects.select_related("ticket").filter(message_id=message_id).first()
-    return _current(entry.ticket) if entry else None
+def _ticket_for_ids(message_ids: list[str]) -> Ticket | None:
+    """The ticket of the first id we know (signed by us, or stored on an entry): one query for all stored ids."""
+    signed = {message_id: read_message_id(message_id) for message_id in message_ids}
+    unsigned = [message_id for message_id, found in signed.items() if found is None]
+    entries = ThreadEntry.objects.select_related("ticket").filter(message_id__in=unsigned) if unsigned else []
+    stored = {entry.message_id: entry.ticket for entry in entries}
+    for message_id in message_ids:
+        by_signature = signed[message_id]
+        if by_signature is not None:
+            ticket = _current(Ticket.objects.filter(pk=by_signature.ticket_id).first())
+        else:
+            ticket = _current(stored.get(message_id))
+        if ticket is not None:
+            return ticket
+    return None
 
 
 def _current(ticket: Ticket | None) -> Ticket | None:
@@ -144,21 +154,21 @@ def _is_agent_reply(message: InboundMessage, sender: User, ticket: Ticket) -> bo
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _agent_reply(message: InboundMessage, agent: User, ticket: Ticket) -> ThreadEntry | None:
+def _agent_reply(message: InboundMessage, agent: User, ticket: Ticket) -> bool:
     try:
         with transaction.atomic():
-            entry = services.post_reply(ticket=ticket, actor=agent, source=Source.EMAIL, **_entry_fields(message))
+            services.post_reply(ticket=ticket, actor=agent, source=Source.EMAIL, **_entry_fields(message))
     except services.NotAllowed:
-        return None  # the agent has lost access to the department since: their mail counts as an outsider's
-    _keep_quoted(entry, message)
-    return entry
+        return False  # the agent has lost access to the department since: their mail counts as an outsider's
+    return True
 
 
 def _customer_message(message: InboundMessage, sender: User, ticket: Ticket) -> Outcome:
-    entry = services.post_message(ticket=ticket, author=sender, source=Source.EMAIL, **_entry_fields(message))
-    _keep_quoted(entry, message)
-    services.add_collaborators_by_mail(ticket=ticket, author=sender, users=_cc_users(message, sender, ticket))
-    return Outcome(ticket=ticket, entry=entry)
+    services.post_message(ticket=ticket, author=sender, source=Source.EMAIL, **_entry_fields(message))
+    copied = _cc_users(message, sender, ticket)
+    if copied:
+        services.add_collaborators_by_mail(ticket=ticket, author=sender, users=copied)
+    return Outcome(ticket=ticket)
 
 
 def _robot_note(message: InboundMessage, robot: RobotVerdict, sender: User, ticket: Ticket) -> Outcome:
@@ -167,8 +177,8 @@ def _robot_note(message: InboundMessage, robot: RobotVerdict, sender: User, tick
         "reason": robot.label
     }
     body = f"{intro}\n\n{message.text or message.quoted_text}"
-    entry = services.post_system_note(ticket=ticket, body=body, author_name=sender.display_name, source=Source.EMAIL)
-    return Outcome(ticket=ticket, entry=entry)
+    services.post_system_note(ticket=ticket, body=body, author_name=sender.display_name, source=Source.EMAIL)
+    return Outcome(ticket=ticket)
 
 
 def _new_ticket(message: InboundMessage, sender: User, mailbox: Mailbox) -> Outcome:
@@ -186,10 +196,7 @@ def _new_ticket(message: InboundMessage, sender: User, mailbox: Mailbox) -> Outc
         )
     except services.Rejected as rejected:
         return Outcome(dropped=_("Rejected by the ticket filter %(name)s.") % {"name": rejected.by_filter})
-    # The first message; a filter may have answered it with a canned reply already.
-    entry = ticket.entries.get(kind=ThreadEntry.Kind.MESSAGE)
-    _keep_quoted(entry, message)
-    return Outcome(ticket=ticket, entry=entry)
+    return Outcome(ticket=ticket)
 
 
 class _EntryFields(TypedDict):
@@ -197,6 +204,7 @@ class _EntryFields(TypedDict):
     is_html: bool
     message_id: str
     attachments: list[NewAttachment]
+    quoted: str
 
 
 def _entry_fields(message: InboundMessage) -> _EntryFields:
@@ -211,6 +219,8 @@ def _entry_fields(message: InboundMessage) -> _EntryFields:
             )
             for item in message.attachments
         ],
+        # The quoted history below the reply, kept apart so that the thread can show it collapsed.
+        "quoted": sanitize_html(message.quoted_html) if message.quoted_html else "",
     }
 
 
@@ -224,10 +234,3 @@ def _dropped_note(message: InboundMessage) -> str:
         ((part.name, part.reason.label, filesizeformat(part.size)) for part in message.dropped),
     )
     return format_html("<p><em>{}</em></p><ul>{}</ul>", _("Not kept from this e-mail:"), items)
-
-
-def _keep_quoted(entry: ThreadEntry, message: InboundMessage) -> None:
-    """The quoted history below the reply, kept apart so that the thread can show it collapsed."""
-    if message.quoted_html:
-        entry.quoted = sanitize_html(message.quoted_html)
-        entry.save(update_fields=["quoted"])

@@ -21,11 +21,11 @@ def mail_ticket_link(email: str, number: str) -> bool:
 
     The lookup runs here, off the request, so the page costs the same whether or not they match.
     """
-    from helpdesk.accounts.models import User
+    from helpdesk.accounts.models import User, same_email
     from tickets.access import customer_tickets
     from tickets.portal_mail import send_ticket_link
 
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    user = User.objects.filter(same_email(email), is_active=True).first()
     ticket = customer_tickets(user).filter(number=number).first() if user is not None else None
     if user is None or ticket is None:
         return False

@@ -256,7 +256,36 @@ class Ticket(models.Model):
             models.Index(fields=["state", "department", "-last_activity_at"], name="ticket_queue_department"),
             models.Index(fields=["state", "assignee", "-last_activity_at"], name="ticket_queue_assignee"),
             models.Index(fields=["state", "team", "-last_activity_at"], name="ticket_queue_team"),
-            models.Index(fields=["state", "-last_activity_at"], name="ticket_queue_all"),
+            # Every queue in its default order: covering what the visibility and queue conditions and the
+            # status and priority filters read, so a deep page's keys (an OFFSET) and the capped counts are
+            # index-only scans.
+            models.Index(
+                fields=["state", "-last_activity_at", "-id"],
+                include=["department", "assignee", "team", "is_overdue", "is_answered", "status", "priority"],
+                name="ticket_queue_activity",
+            ),
+            # The quick status filter: its page of keys and capped count read only the status's own entries.
+            models.Index(
+                fields=["state", "status", "-last_activity_at", "-id"],
+                include=["department", "assignee", "team"],
+                name="ticket_queue_status",
+            ),
+            # The unassigned queue: its own entries only, with what the visibility conditions read (index-only).
+            models.Index(
+                fields=["-last_activity_at", "-id"],
+                include=["department", "assignee", "team"],
+                condition=Q(state="open", assignee__isnull=True, team__isnull=True),
+                name="ticket_unassigned_activity",
+            ),
+            # A queue sorted by creation date (either way), whatever its filters.
+            models.Index(fields=["state", "-created_at"], name="ticket_queue_created"),
+            # The menu's open counts: an index-only scan of the open tickets, whatever queue they are in.
+            models.Index(
+                fields=["department", "assignee", "team", "is_overdue", "is_answered"],
+                include=["id"],
+                condition=Q(state="open"),
+                name="ticket_open_counts",
+            ),
             # The overdue sweep and the overdue queue look only at open tickets with a due date.
             models.Index(fields=["due_at"], condition=Q(state="open"), name="ticket_open_due"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_recent"),

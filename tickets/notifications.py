@@ -8,7 +8,7 @@ rolled-back change sends nothing and a failing mail server never undoes a change
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -52,15 +52,24 @@ def notify_opened(ticket: Ticket, actor: User, *, autorespond: bool, alert: bool
 
     No auto-response when the caller says so (robots), the help topic turns it off, or staff opened the
     ticket for someone else without ticking "Send the customer a notice" (``custom_fields["notify_customer"]``).
+    Both go out through one job (``helpdesk.mail.jobs.ticket_opened``) that finds the agents to alert on the
+    worker, so that opening a ticket (a mail import above all) pays one trip to the broker and no query for them.
     """
+    from helpdesk.mail.jobs import ticket_opened
+
     topic_allows = ticket.help_topic is None or ticket.help_topic.auto_respond
     opened_by_staff = actor.pk != ticket.requester_id and actor.is_staff
     staff_asked = opened_by_staff and ticket.custom_fields.get("notify_customer") is True
-    if autorespond and topic_allows and (staff_asked or not opened_by_staff):
-        _mail("auto_response", ticket.pk, [ticket.requester])
-    if alert:
-        agents = _mail_wanted("notify_on_new_ticket").filter(access__department=ticket.department_id)
-        _mail("new_ticket_alert", ticket.pk, _users(agents, exclude={actor.pk}))
+    respond = autorespond and topic_allows and (staff_asked or not opened_by_staff)
+    if (respond or alert) and not _muted.get():
+        ticket_id, actor_id = ticket.pk, actor.pk
+        transaction.on_commit(lambda: ticket_opened.delay(ticket_id, actor_id, respond, alert), robust=True)
+
+
+def new_ticket_watchers(ticket: Ticket, actor_id: int) -> list[User]:
+    """The agents of the ticket's department who want the new-ticket alert, less the one who opened it."""
+    agents = _mail_wanted("notify_on_new_ticket").filter(access__department=ticket.department_id)
+    return _users(agents, exclude={actor_id})
 
 
 def notify_assigned(ticket: Ticket, agent: Agent, actor: User | None) -> None:
@@ -155,17 +164,20 @@ def _assignee_user(ticket: Ticket) -> int | None:
 
 
 def _mail(key: str, object_id: int, recipients: Iterable[User]) -> None:
-    """Queue one mail per recipient once the transaction commits; a failure to queue never breaks the change."""
-    from helpdesk.mail.jobs import send_notification
+    """Queue the mail to every recipient once the transaction commits; a failure to queue never breaks the change.
 
-    if _muted.get():
+    Several recipients go in one job that queues a job per recipient on the worker, so that the change
+    (a mail import, a reply) pays one trip to the broker rather than one per agent.
+    """
+    from helpdesk.mail.jobs import send_notification, send_notifications
+
+    recipient_ids = [user.pk for user in recipients]
+    if _muted.get() or not recipient_ids:
         return
-
-    def queue(user_id: int) -> Callable[[], object]:
-        return lambda: send_notification.delay(key, user_id, object_id)
-
-    for user in recipients:
-        transaction.on_commit(queue(user.pk), robust=True)
+    if len(recipient_ids) == 1:
+        transaction.on_commit(lambda: send_notification.delay(key, recipient_ids[0], object_id), robust=True)
+    else:
+        transaction.on_commit(lambda: send_notifications.delay(key, recipient_ids, object_id), robust=True)
 
 
 def _create(recipient: User, kind: str, ticket: Ticket, text: str) -> Notification:

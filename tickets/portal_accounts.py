@@ -23,7 +23,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from helpdesk.accounts.models import User
+from helpdesk.accounts.models import User, same_email
 from tickets.access import customer_tickets
 from tickets.models import State, Ticket
 from tickets.portal_account_forms import (
@@ -38,7 +38,7 @@ from tickets.portal_mail import send_signup
 
 SIGNUP_SALT = "tickets.portal.signup"
 SIGNUP_MAX_AGE = 2 * 24 * 60 * 60
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "helpdesk.accounts.backends.StaffBackend"
 PAGE_SIZE = 20
 LOGIN = "portal:login"
 
@@ -56,7 +56,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if not allow_all("lookup", [client_ip(request), email], limit=settings.PORTAL_LOOKUPS_PER_HOUR):
         form.add_error(None, _("Too many requests from here or for this address. Try again later."))
         return render(request, "portal/register.html", {"form": form}, status=429)
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(same_email(email)).first()
     if user is not None and not _claimable(user):
         send_signup(email=email, confirm_url=None, user=user)
     else:
@@ -85,7 +85,7 @@ def _signup_claim(token: str) -> dict[str, str] | None:
 def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the sign-up mail: choose a password, then you are signed in with your earlier tickets."""
     claim = _signup_claim(token)
-    existing = User.objects.filter(email__iexact=claim["e"]).first() if claim else None
+    existing = User.objects.filter(same_email(claim["e"])).first() if claim else None
     if claim is None or (existing is not None and not _claimable(existing)):
         # Expired, tampered with, or already used (the address has a password now).
         return render(request, "portal/register_invalid.html", status=400)

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.accounts.models import Agent, Department
-from tickets.filters import clean_query
+from tickets.filters import clean_query, quick_selects
 from tickets.models import Priority, SavedSearch, Status
 from tickets.queues import QUEUES
 
@@ -101,6 +101,7 @@ class BulkForm(forms.Form):
         # Its own ids: the filter form on the same page has fields of the same names.
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
+        quick_selects(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -5,23 +5,130 @@ On PostgreSQL the text goes through full-text search: ``search_vector`` columns 
 indexes, and a query is matched in both languages. Tickets whose subject matches rank first; a matching
 thread entry is shown as a highlighted snippet. Other databases (SQLite in development) fall back to
 ``icontains``, with no ranking or snippets.
+
+At a million tickets a common word matches hundreds of thousands of thread entries, so on PostgreSQL a
+search never counts or ranks every match (see ``search``): a ticket number or a requester's address is
+looked up directly, and free text ranks a capped set of candidates, the newest matches.
 """
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, TextField
+from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, Exists, F, FloatField, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from helpdesk.accounts.models import User
+from helpdesk.accounts.models import User, same_email
 from tickets.models import ThreadEntry, Ticket
 
 # Placeholders ts_headline puts around a match; the snippet is escaped before they become <mark> tags.
 START, STOP = "\x02", "\x03"
 QUERY = "(plainto_tsquery('english', %s) || plainto_tsquery('italian', %s))"
 HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=25, MinWords=10, MaxFragments=2"
+
+
+CANDIDATES = 200  # newest tickets whose subject (or number) matches, ranked with the thread matches below
+RECENT = 300  # newest tickets of the list whose threads and requesters are searched for a common word
+RARE = 1_000  # thread entries a rare word may match: every one is found, through the GIN index alone
+RARE_MS = 40  # time the GIN index gets to list a word's entries; a common word takes longer and is skipped
+RARE_SETTINGS = {
+    "statement_timeout": str(RARE_MS),
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "max_parallel_workers_per_gather": "0",
+    "jit": "off",
+}
+SETTINGS = "; ".join(f"SET LOCAL {name} = {value}" for name, value in RARE_SETTINGS.items())
+RESET = "; ".join(f"SET LOCAL {name} TO DEFAULT" for name in RARE_SETTINGS)
+
+
+def search_tickets(tickets: QuerySet[Ticket], words: str, *, number: str = "") -> tuple[QuerySet[Ticket], bool]:
+    """The tickets (of ``tickets``, already limited to what the agent sees) that ``words`` finds, best first,
+    and whether they are all of them (when not, the page shows the count as "N+").
+
+    On PostgreSQL: an exact ticket number is that ticket alone; a requester's address is their tickets.
+    Otherwise the candidates are the newest ``CANDIDATES`` tickets whose subject or number matches, the
+    newest ``RECENT`` tickets whose thread or requester matches, and every ticket whose thread holds a rare
+    word; they are ranked by the subject match. A common word only in an old thread is therefore not found
+    (the count says "N+": narrow the search with more words or filters), nor a requester's name that only
+    old tickets carry.
+    """
+    if not full_text():
+        return tickets.filter(text_condition(words, number=number)), True
+    if number:
+        exact = tickets.filter(number=number)
+        if exact.exists():
+            return exact, True
+    if "@" in words and " " not in words:
+        people = User.objects.filter(same_email(words))
+        theirs = tickets.filter(requester__in=people)
+        if theirs.exists():
+            return theirs, True
+    found, complete = _candidates(tickets, words, number)
+    return ranked(tickets.filter(pk__in=found), words), complete
+
+
+def _candidates(tickets: QuerySet[Ticket], words: str, number: str) -> tuple[set[int], bool]:
+    """The candidate tickets' keys, and whether they hold every match (see ``search_tickets``)."""
+    subject = Q(number__startswith=number) | Q(hit=True) if number else Q(hit=True)
+    subjects = tickets.alias(hit=_matches("tickets_ticket", words)).filter(subject).order_by("-pk")
+    found = set(subjects.values_list("pk", flat=True)[:CANDIDATES])
+    every_subject = len(found) < CANDIDATES
+    rare, every_thread = _rare_thread_matches(words)
+    found.update(rare)
+    # The newest tickets of the list whose requester (or, when the index could not list every matching entry,
+    # whose thread) matches. Their keys go over as literals: with the test in the query that walks the list,
+    # PostgreSQL tested every closed ticket before sorting them.
+    recent = list(tickets.values_list("pk", flat=True)[:RECENT])
+    condition = Q(requester__email__icontains=words) | Q(requester__name__icontains=words)
+    if not every_thread:
+        condition |= Q(_thread_matches(words))
+    found.update(Ticket.objects.filter(condition, pk__in=recent).values_list("pk", flat=True) if recent else ())
+    every_thread = every_thread or len(recent) < RECENT
+    return found, every_subject and every_thread
+
+
+def _matches(table: str, words: str) -> RawSQL:
+    """Whether the row's ``search_vector`` matches ``words`` (the words travel as parameters)."""
+    return RawSQL(f'"{table}"."search_vector" @@ {QUERY}', [words] * 2, output_field=BooleanField())  # noqa: S611
+
+
+def _thread_matches(words: str) -> RawSQL:
+    """Whether an entry of the ticket's thread matches ``words``, read through the ticket's entries.
+
+    ``coalesce`` hides the vector from the GIN index on purpose: given the index, PostgreSQL lists every
+    entry matching a common word (tens of thousands) once, where reading the few hundred tickets' threads
+    is what costs least.
+    """
+    return RawSQL(  # noqa: S611 (constant SQL, the words are parameters)
+        "EXISTS (SELECT 1 FROM tickets_threadentry e "  # noqa: S608
+        f'WHERE e.ticket_id = "tickets_ticket"."id" AND coalesce(e.search_vector, \'\') @@ {QUERY})',
+        [words] * 2,
+        output_field=BooleanField(),
+    )
+
+
+def _rare_thread_matches(words: str) -> tuple[set[int], bool]:
+    """The tickets of the entries holding ``words`` (at most ``RARE`` entries), and whether that is all of them.
+
+    A rare word's posting list is short, so its bitmap over the GIN index costs milliseconds; a common word's
+    runs to hundreds of thousands of entries, and the statement is cancelled after ``RARE_MS``.
+    """
+    sql = f"SELECT ticket_id FROM tickets_threadentry WHERE search_vector @@ {QUERY} LIMIT %s"  # noqa: S608
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Only the bitmap over the GIN index is quick on a rare word: a scan of the table (or of another
+            # index) never is, and the planner guesses a rare word's frequency high.
+            cursor.execute(SETTINGS)
+            cursor.execute(sql, [words, words, RARE])
+            rows = cursor.fetchall()
+            if nested:  # in a savepoint, the settings would outlive this statement
+                cursor.execute(RESET)
+    except DatabaseError:  # cancelled: a common word
+        return set(), False
+    return {row[0] for row in rows}, len(rows) < RARE
 
 
 def full_text() -> bool:

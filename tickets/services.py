@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.accounts.models import Agent, Department, Team, User
 from tasks.models import Task
-from tickets import access, notifications
+from tickets import access, notifications, reference
 from tickets.html import to_safe_body
 from tickets.models import (
     Activity,
@@ -96,6 +96,7 @@ def open_ticket(
     cc: Iterable[User] = (),
     message_id: str = "",
     attachments: Sequence[NewAttachment] = (),
+    quoted: str = "",
     custom_fields: dict[str, Any] | None = None,
     at: datetime | None = None,
     autorespond: bool = True,
@@ -164,6 +165,7 @@ def open_ticket(
         source=source,
         message_id=message_id,
         attachments=attachments,
+        quoted=quoted,
         at=now,
     )
     created = {"source": source, "department": department.name, "status": status.name, "cc": [u.email for u in ccs]}
@@ -193,7 +195,12 @@ def _filter(requester: User, subject: str, body: str, is_html: bool, **sample: A
 def _initial_status(help_topic: HelpTopic | None) -> Status:
     if help_topic and help_topic.initial_status and help_topic.initial_status.state == State.OPEN:
         return help_topic.initial_status
-    return Status.default_for(State.OPEN)
+    return _default_status(State.OPEN)
+
+
+def _default_status(state: str) -> Status:
+    """The default status of ``state``, read once per batch of mail (see tickets/reference.py)."""
+    return reference.remembered(("default_status", state), lambda: Status.default_for(state))
 
 
 def _topic_assignee(help_topic: HelpTopic | None, department: Department) -> Agent | None:
@@ -235,6 +242,7 @@ def post_message(
     source: str = Source.WEB,
     message_id: str = "",
     attachments: Sequence[NewAttachment] = (),
+    quoted: str = "",
     at: datetime | None = None,
 ) -> ThreadEntry:
     """A customer (the requester or a CC'd person) writes in the ticket. A closed ticket reopens."""
@@ -243,9 +251,9 @@ def post_message(
         raise NotAllowed(_("Only the requester and the people in CC can write in this ticket."))
     now = at or timezone.now()
     if ticket.is_closed:
-        _change_status(ticket, author, Status.default_for(State.OPEN), now)
+        _change_status(ticket, author, _default_status(State.OPEN), now)
     elif settings.AUTOMATION_REOPEN_ON_CUSTOMER_REPLY and ticket.status.name == settings.AUTOMATION_AWAITING_STATUS:
-        _change_status(ticket, author, Status.default_for(State.OPEN), now, automatic=True)
+        _change_status(ticket, author, _default_status(State.OPEN), now, automatic=True)
     entry = _add_entry(
         ticket,
         kind=ThreadEntry.Kind.MESSAGE,
@@ -255,6 +263,7 @@ def post_message(
         source=source,
         message_id=message_id,
         attachments=attachments,
+        quoted=quoted,
         at=now,
     )
     ticket.last_message_at = now
@@ -278,6 +287,7 @@ def post_reply(
     source: str = Source.STAFF,
     message_id: str = "",
     attachments: Sequence[NewAttachment] = (),
+    quoted: str = "",
     at: datetime | None = None,
 ) -> ThreadEntry:
     """An agent answers the customer, optionally setting a status in the same step."""
@@ -295,6 +305,7 @@ def post_reply(
         source=source,
         message_id=message_id,
         attachments=attachments,
+        quoted=quoted,
         at=now,
     )
     ticket.is_answered = True
@@ -318,7 +329,10 @@ def _await_customer(ticket: Ticket, actor: User, now: datetime) -> None:
     """
     if not (settings.AUTOMATION_AWAIT_CUSTOMER_ON_REPLY and ticket.status.is_default and not ticket.is_closed):
         return
-    awaiting = Status.objects.filter(name=settings.AUTOMATION_AWAITING_STATUS, state=State.OPEN).first()
+    name = settings.AUTOMATION_AWAITING_STATUS
+    awaiting = reference.remembered(
+        ("status_named", name), lambda: Status.objects.filter(name=name, state=State.OPEN).first()
+    )
     if awaiting is not None and awaiting.pk != ticket.status_id:
         _change_status(ticket, actor, awaiting, now, automatic=True)
 
@@ -425,7 +439,9 @@ def _add_entry(
     at: datetime,
     message_id: str = "",
     attachments: Sequence[NewAttachment] = (),
+    quoted: str = "",
 ) -> ThreadEntry:
+    """A new entry with its files. ``quoted`` is the (sanitized) history a mail quoted, shown collapsed."""
     if not body.strip() and not attachments:
         raise TicketError(_("The message is empty."))
     safe_html, text = to_safe_body(body, is_html=is_html)
@@ -438,6 +454,7 @@ def _add_entry(
         body_text=text,
         source=source,
         message_id=message_id[:255],
+        quoted=quoted,
         created_at=at,
     )
     for item in attachments:
@@ -547,7 +564,7 @@ def close(*, ticket: Ticket, actor: User, status: Status | None = None) -> Ticke
     ticket = _lock(ticket)
     if ticket.is_closed:
         raise TicketError(_("The ticket is already closed."))
-    status = status or Status.default_for(State.CLOSED)
+    status = status or _default_status(State.CLOSED)
     if not status.is_closed:
         raise TicketError(_("%(status)s is not a closed status.") % {"status": status})
     _check_status_move(ticket, actor, status)
@@ -561,7 +578,7 @@ def reopen(*, ticket: Ticket, actor: User, status: Status | None = None) -> Tick
     ticket = _lock(ticket)
     if not ticket.is_closed:
         raise TicketError(_("The ticket is already open."))
-    status = status or Status.default_for(State.OPEN)
+    status = status or _default_status(State.OPEN)
     if status.is_closed:
         raise TicketError(_("%(status)s is not an open status.") % {"status": status})
     _check_status_move(ticket, actor, status)
@@ -577,7 +594,7 @@ def close_by_customer(*, ticket: Ticket, customer: User) -> Ticket:
     if ticket.is_closed:
         raise TicketError(_("The ticket is already closed."))
     _refuse_open_tasks(ticket)
-    _change_status(ticket, customer, Status.default_for(State.CLOSED), timezone.now())
+    _change_status(ticket, customer, _default_status(State.CLOSED), timezone.now())
     return ticket
 
 
@@ -588,7 +605,7 @@ def reopen_by_customer(*, ticket: Ticket, customer: User) -> Ticket:
     _require_customer_may_close(ticket, customer)
     if not ticket.is_closed:
         raise TicketError(_("The ticket is already open."))
-    _change_status(ticket, customer, Status.default_for(State.OPEN), timezone.now())
+    _change_status(ticket, customer, _default_status(State.OPEN), timezone.now())
     return ticket
 
 
@@ -829,7 +846,7 @@ def merge(*, ticket: Ticket, into: Ticket, actor: User) -> Ticket:
     ticket.merged_into = into
     _save(ticket, now, "merged_into")
     if not ticket.is_closed:
-        _change_status(ticket, actor, Status.default_for(State.CLOSED), now)
+        _change_status(ticket, actor, _default_status(State.CLOSED), now)
     _save(into, now)
     _event(ticket, actor, Kind.MERGED, at=now, into=into.number)
     _event(into, actor, Kind.MERGED, at=now, merged=ticket.number)
@@ -935,7 +952,7 @@ def close_automatically(*, ticket: Ticket, days: int, now: datetime | None = Non
     """
     ticket = _lock(ticket)
     now = now or timezone.now()
-    closed = Status.default_for(State.CLOSED)
+    closed = _default_status(State.CLOSED)
     if ticket.status_id == closed.pk:
         return ticket
     if not ticket.is_closed:

@@ -7,10 +7,11 @@ renders them with tickets.ticket_context.action_context.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db import transaction
+from django.forms import ModelChoiceField
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from tasks.views import tasks_of_ticket
 from tickets import presence, services
 from tickets.access import agent_of, ticket_for_agent, visible_tickets
 from tickets.canned import canned_files, canned_for, render_canned
-from tickets.models import Activity, Attachment, State, ThreadEntry, Ticket
+from tickets.models import Activity, Attachment, State, Status, ThreadEntry, Ticket
 from tickets.reply_forms import ReplyForm, ReplyType
 from tickets.thread import latest_message_id, thread_for
 from tickets.ticket_context import action_context, ticket_for_page
@@ -66,19 +67,29 @@ def _default_reply_type(user: User) -> str:
 
 
 def _render_page(request: StaffRequest, ticket: Ticket, form: ReplyForm, status: int = 200) -> HttpResponse:
+    thread = thread_for(ticket, everything=request.GET.get("all") == "1")
+    actions = action_context(request.user, ticket)
+    statuses = actions["statuses"] = list(actions["statuses"])
+    _offer_statuses(form, statuses)
     context: dict[str, Any] = {
-        **action_context(request.user, ticket),
-        "thread": thread_for(ticket, everything=request.GET.get("all") == "1"),
+        **actions,
+        "thread": thread,
         "other_tickets": _other_open_tickets(request.user, ticket),
         "present": [p.as_json() for p in presence.others(ticket.pk, request.user)],
         "canned_responses": canned_for(ticket).only("pk", "title"),
         "form": form,
         # Always the newest message, also when a refused form is shown again: the agent sees it now.
-        "last_message_id": latest_message_id(ticket),
+        "last_message_id": thread.latest_message_id,
         "has_signature": bool(getattr(agent_of(request.user), "signature", "")),
         "ticket_tasks": tasks_of_ticket(ticket),
     }
     return render(request, "scp/ticket.html", context, status=status)
+
+
+def _offer_statuses(form: ReplyForm, statuses: list[Status]) -> None:
+    """The reply box offers the statuses the action panel has loaded, instead of reading them again."""
+    field = cast(ModelChoiceField, form.fields["status"])
+    field.choices = [("", field.empty_label), *((status.pk, field.label_from_instance(status)) for status in statuses)]
 
 
 def _other_open_tickets(user: User, ticket: Ticket) -> list[Ticket]:

@@ -13,7 +13,7 @@ from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Organization, Role, Team, User
+from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Organization, Role, Team, User, same_email
 from helpdesk.accounts.profile_forms import NOTIFICATION_FIELDS
 
 
@@ -25,7 +25,7 @@ class EmailUniqueMixin:
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        taken = User.objects.filter(same_email(email)).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(_("A user with this e-mail address already exists."), code="unique")
         return email

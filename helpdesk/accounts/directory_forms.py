@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.accounts.models import Organization, User
+from helpdesk.accounts.models import Organization, User, same_email
 
 # A host name as people type it in a domain list: labels of letters, digits and hyphens, with a dot.
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -46,7 +46,7 @@ class CustomerForm(forms.ModelForm):
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        if User.objects.filter(same_email(email)).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another user already has this e-mail address."), code="duplicate")
         return email
 

@@ -35,6 +35,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from helpdesk.accounts.backends import has_confirmed_device
 from helpdesk.accounts.forms import ConfirmDeviceForm, OneTimeCodeForm, StaffAuthenticationForm
 from helpdesk.accounts.models import Agent, User
 
@@ -75,7 +76,7 @@ def pending_step(user: User) -> str | None:
     """The URL name of the sign-in step a signed-in staff user still owes, or None when they are through."""
     if is_verified(user):
         return None
-    if django_otp.user_has_device(user):
+    if has_confirmed_device(user):
         return VERIFY
     if two_factor_required(user):
         return SETUP

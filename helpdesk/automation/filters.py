@@ -17,7 +17,7 @@ from helpdesk.accounts.models import Agent, Department, Team, User
 from helpdesk.automation.matching import Sample, condition_matches
 from helpdesk.automation.models import FilterAction, FilterCondition, TicketFilter
 from helpdesk.mail.models import Mailbox
-from tickets import access
+from tickets import access, reference
 from tickets.canned import render_body, variables
 from tickets.models import HelpTopic, Ticket
 
@@ -79,7 +79,11 @@ class Routing:
 
 
 def active_filters() -> list[TicketFilter]:
-    """Enabled filters in their order, with their conditions and actions (three queries)."""
+    """Enabled filters in their order, with their conditions and actions (three queries, once per batch of mail)."""
+    return reference.remembered("ticket_filters", _read_filters)
+
+
+def _read_filters() -> list[TicketFilter]:
     actions = FilterAction.objects.select_related("department", "team", "agent__user", "canned_response")
     return list(
         TicketFilter.objects.filter(is_active=True)

@@ -17,6 +17,7 @@ import poplib
 import re
 import secrets
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,10 +33,14 @@ from django.utils.translation import ngettext
 
 from helpdesk.mail import importing
 from helpdesk.mail.models import InboundMail, Mailbox
+from tickets import reference
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
+# The lease is renewed before a message once this much of it has passed (not before every message: each
+# renewal is a commit of its own), so a message always starts with at least 4.5 minutes of lease left.
+RENEW_AFTER_SECONDS = 30.0
 # poplib refuses lines over 2 KB, and unencoded HTML mail has longer ones.
 POP3_MAX_LINE = 1024 * 1024
 MAIL_SERVER_ERRORS = (OSError, imaplib.IMAP4.error, poplib.error_proto, EOFError)
@@ -125,23 +130,39 @@ def _take_lease(mailbox: Mailbox, report: PollReport) -> str | None:
 
 
 def _drain(server: Server, mailbox: Mailbox, token: str, report: PollReport) -> None:
-    for message in server.messages():
-        if not _renew(mailbox, token):
-            report.error = _("The poll took longer than its lease; the next poll goes on.")
-            return
-        if message.size > settings.MAIL_MAX_MESSAGE_BYTES:
-            importing.record_too_large(mailbox=mailbox, server_uid=message.uid, size=message.size)
-            report.too_large += 1
-            continue
-        earlier = InboundMail.objects.filter(mailbox=mailbox, server_uid=message.uid).first()
-        if earlier is not None and earlier.removable_from_server:
-            server.remove(message)  # stored last time, the server went away before its copy did
-            report.removed_again += 1
-            continue
-        record = importing.receive(server.fetch(message), mailbox=mailbox, server_uid=message.uid)
-        report.stored += 1
-        if record.removable_from_server:
-            server.remove(message)
+    messages = server.messages()
+    stored_before = _stored_before(mailbox, messages)
+    renewed = time.monotonic()  # the lease was taken a moment ago
+    with reference.batch():  # own addresses, filters and statuses are read once per poll (at most 30 s old)
+        for message in messages:
+            if time.monotonic() - renewed >= RENEW_AFTER_SECONDS:
+                if not _renew(mailbox, token):
+                    report.error = _("The poll took longer than its lease; the next poll goes on.")
+                    return
+                renewed = time.monotonic()
+            if message.size > settings.MAIL_MAX_MESSAGE_BYTES:
+                importing.record_too_large(mailbox=mailbox, server_uid=message.uid, size=message.size)
+                report.too_large += 1
+                continue
+            if message.uid in stored_before:
+                server.remove(message)  # stored last time, the server went away before its copy did
+                report.removed_again += 1
+                continue
+            record = importing.receive(server.fetch(message), mailbox=mailbox, server_uid=message.uid)
+            report.stored += 1
+            if record.removable_from_server:
+                server.remove(message)
+
+
+def _stored_before(mailbox: Mailbox, messages: list[ServerMessage]) -> set[str]:
+    """The server ids among ``messages`` stored by an earlier poll (whose copies may go): a query per 500."""
+    uids = [message.uid for message in messages]
+    found: set[str] = set()
+    for start in range(0, len(uids), FETCH_BATCH):
+        chunk = uids[start : start + FETCH_BATCH]
+        earlier = InboundMail.objects.filter(mailbox=mailbox, server_uid__in=chunk).only("server_uid", "state")
+        found.update(record.server_uid for record in earlier if record.removable_from_server)
+    return found
 
 
 def _finish(mailbox: Mailbox, token: str, report: PollReport) -> None:
@@ -308,14 +329,15 @@ class ImapServer:
 
     def remove(self, message: ServerMessage) -> None:
         """Flag it read, then move it to the mailbox's folder or delete it (MOVE, or COPY then delete)."""
-        self._ok(self.client.uid("STORE", message.number, "+FLAGS.SILENT", r"(\Seen)"))
         if self.mailbox.after_import == Mailbox.AfterImport.MOVE:
+            self._ok(self.client.uid("STORE", message.number, "+FLAGS.SILENT", r"(\Seen)"))
             target = _quote(self.mailbox.move_to_folder)
             if self.can_move:
                 self._ok(self.client.uid("MOVE", message.number, target))
                 return
             self._ok(self.client.uid("COPY", message.number, target))
-        self._ok(self.client.uid("STORE", message.number, "+FLAGS.SILENT", r"(\Deleted)"))
+        # Read and deleted in one command: one round trip fewer per message.
+        self._ok(self.client.uid("STORE", message.number, "+FLAGS.SILENT", r"(\Seen \Deleted)"))
         if self.uid_expunge:
             self._ok(self.client.uid("EXPUNGE", message.number))
         else:

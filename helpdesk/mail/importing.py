@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.mail.models import InboundMail, Mailbox
 from helpdesk.mail.parsing import InboundMessage, MalformedMessage, parse_message
+from tickets import reference
 from tickets.inbound import import_message
 from tickets.models import ThreadEntry
 
@@ -28,7 +29,16 @@ State = InboundMail.State
 
 
 def receive(raw: bytes, *, mailbox: Mailbox, server_uid: str = "") -> InboundMail:
-    """Store one fetched message and return its record (the earlier one when it was stored before)."""
+    """Store one fetched message and return its record (the earlier one when it was stored before).
+
+    Reference data (own addresses, filters, statuses) is read once for the message, or once for the whole
+    poll when the poller runs one ``tickets.reference.batch``.
+    """
+    with reference.batch():
+        return _receive(raw, mailbox, server_uid)
+
+
+def _receive(raw: bytes, mailbox: Mailbox, server_uid: str) -> InboundMail:
     try:
         message = parse_message(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES)
     except MalformedMessage as error:
@@ -72,7 +82,8 @@ def retry(record: InboundMail) -> InboundMail:
         return record
     raw = bytes(record.raw)
     try:
-        _import(record, parse_message(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES))
+        with transaction.atomic():  # a failure rolls back the routing's changes only, not the record's
+            _import(record, parse_message(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES))
     except (OperationalError, InterfaceError):
         raise
     except MalformedMessage as error:
@@ -87,6 +98,10 @@ def retry(record: InboundMail) -> InboundMail:
 # --- one message --------------------------------------------------------------------------------
 
 
+# What ``store`` fills in on the record claimed a moment before.
+_FILLED_IN = ["sender", "subject", "state", "reason", "raw", "ticket"]
+
+
 def _claim_and_store(
     key: str, raw: bytes, mailbox: Mailbox, server_uid: str, store: Callable[[InboundMail], None]
 ) -> InboundMail:
@@ -97,7 +112,7 @@ def _claim_and_store(
                 mailbox=mailbox, server_uid=server_uid[:255], message_id=key, size=len(raw), state=State.FAILED
             )
             store(record)
-            record.save()
+            record.save(update_fields=_FILLED_IN)
             return record
     except IntegrityError:
         # Someone stored this Message-ID first (another poller, or an earlier poll of this very copy).

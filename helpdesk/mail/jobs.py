@@ -13,6 +13,7 @@ from helpdesk.accounts.models import User
 from helpdesk.mail import outbound
 from helpdesk.mail.fetching import poll_all
 from helpdesk.mail.models import InboundMail
+from tickets import notifications
 from tickets.models import ThreadEntry, Ticket
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,29 @@ def send_notification(key: str, recipient_id: int, object_id: int) -> bool:
         return False
     message.send()
     return True
+
+
+@shared_task(ignore_result=True)
+def send_notifications(key: str, recipient_ids: list[int], object_id: int) -> None:
+    """Queue ``send_notification`` for each recipient, so each mail is sent and retried on its own."""
+    for recipient_id in recipient_ids:
+        try:
+            send_notification.delay(key, recipient_id, object_id)
+        except Exception:  # eager (tests, no broker): one recipient's failure must not cost the others their mail
+            log.exception("mail %s for %s about %s not queued", key, recipient_id, object_id)
+
+
+@shared_task(ignore_result=True)
+def ticket_opened(ticket_id: int, actor_id: int, auto_response: bool, alert: bool) -> None:
+    """A new ticket's auto-response (when ``auto_response``) and its department's new-ticket alerts (``alert``)."""
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        return
+    if auto_response:
+        send_notifications("auto_response", [ticket.requester_id], ticket_id)
+    if alert:
+        agents = [user.pk for user in notifications.new_ticket_watchers(ticket, actor_id)]
+        send_notifications("new_ticket_alert", agents, ticket_id)
 
 
 _TICKET_RELATED = ("department", "status", "assignee__user", "team", "requester")

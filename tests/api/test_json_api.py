@@ -50,7 +50,7 @@ def test_the_token_of_a_customer_gets_401(client, carol):
 
 
 def test_a_session_cookie_does_not_authenticate(client, alice, ticket):
-    client.force_login(alice.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(alice.user, backend="helpdesk.accounts.backends.StaffBackend")
 
     assert call(client, "get", f"/api/v1/tickets/{ticket.number}", None).status_code == 401
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dashboard import facts, jobs
 from dashboard.facts import Hours, elapsed_seconds
-from dashboard.models import DailyCount, RolledDay
+from dashboard.models import DailyCount, Duration, RolledDay
 from dashboard.stats import Period, Stats, period_for
 from tickets import services
 from tickets.models import TicketEvent
@@ -99,3 +99,48 @@ def test_the_command_rolls_up_the_days_it_is_asked_for(history):
     call_command("roll_up_stats", "--days", "3", stdout=out)
     assert "Rolled up 3 days." in out.getvalue()
     assert RolledDay.objects.count() == 3
+
+
+def test_the_first_run_rolls_up_every_day_back_to_the_first_event(history):
+    assert jobs.rollup.roll_up_recent(today=TODAY) == 9  # 1 March, the oldest ticket's day, to 9 March
+    assert min(RolledDay.objects.values_list("day", flat=True)) == date(2026, 3, 1)
+
+
+def test_the_hourly_run_after_it_refreshes_only_the_last_two_days(history):
+    jobs.rollup.roll_up_recent(today=TODAY)
+    assert jobs.rollup.roll_up_recent(today=TODAY) == 2
+
+
+def test_a_range_rolled_up_at_once_stores_what_rolling_up_each_day_stores(history):
+    def stored() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        counts = DailyCount.objects.values_list(
+            "day",
+            "department_id",
+            "dimension",
+            "key",
+            "opened",
+            "assigned",
+            "closed",
+            "reopened",
+            "overdue",
+            "responses",
+        )
+        durations = Duration.objects.values_list("day", "kind", "ticket_id", "department_id", "seconds", "replies")
+        return sorted(counts), sorted(durations)
+
+    jobs.rollup.roll_up_range(WEEK.start, WEEK.end)
+    at_once = stored()
+    for day in WEEK.dates():
+        jobs.rollup.roll_up(day)
+    assert at_once == stored()
+    assert len(at_once[1]) == 6  # three first responses, three resolutions
+
+
+def test_of_two_first_responses_at_the_same_moment_one_counts(history, alice):
+    services.post_reply(ticket=history.t0, actor=alice.user, body="One", at=at(9, 10))
+    services.post_reply(ticket=history.t0, actor=alice.user, body="Two", at=at(9, 10))
+    day = date(2026, 3, 9)
+    jobs.rollup.roll_up(day)
+    live = [row for row in facts.durations(day, day) if row.kind == Duration.Kind.FIRST_RESPONSE]
+    stored = Duration.objects.filter(day=day, kind=Duration.Kind.FIRST_RESPONSE)
+    assert (len(live), stored.count()) == (1, 1)

@@ -109,3 +109,27 @@ def test_the_page_renders_in_italian(client, history, alice):
     alice.user.save(update_fields=["language"])
     response = signed_in(client, alice).get(URL, WEEK)
     assert (response.status_code, '<html lang="it"' in response.text) == (200, True)
+
+
+# Session, user (with agent and devices), an agent's departments, the open tickets, the counts per day,
+# the rolled-up days, the live days' counts and durations (2), four spreads (two kinds, two periods), the
+# breakdowns, the names in them (departments and agents here; topics, teams and organizations when some
+# ticket has one) and the daily first-response medians.
+PAGE_QUERIES = 17
+
+
+@pytest.mark.parametrize("who", ["admin_user", "alice"])
+def test_the_page_runs_a_fixed_number_of_queries_rolled_up_or_live(client, history, who, request):
+    from datetime import date, timedelta
+
+    from dashboard import rollup
+
+    signed_in(client, request.getfixturevalue(who))
+    client.get(URL, WEEK)
+    with CaptureQueriesContext(connection) as live:
+        client.get(URL, WEEK)
+    for n in range(16):
+        rollup.roll_up(date(2026, 2, 23) + timedelta(days=n))
+    with CaptureQueriesContext(connection) as rolled:
+        client.get(URL, WEEK)
+    assert len(rolled) == len(live) <= PAGE_QUERIES

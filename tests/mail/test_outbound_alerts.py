@@ -159,3 +159,32 @@ def test_message_alert_carries_the_inline_images_its_html_shows(smtp, ticket, al
     [inline] = list(mail.iter_attachments())
     assert (inline["Content-ID"], inline.get_content()) == ("<smoke@c>", b"\x89PNG fake")
     assert 'src="cid:smoke@c"' in mail.get_body(("html",)).get_content()
+
+
+def test_new_ticket_queues_one_job_however_many_agents_it_alerts(carol, support, alice, cleo, committed, monkeypatch):
+    from helpdesk.mail import jobs
+
+    queued = []
+    monkeypatch.setattr(jobs.ticket_opened, "delay", lambda *args: queued.append(args))
+
+    with committed():
+        ticket = open_ticket(requester=carol, subject="Broken", body="It broke.", department=support)
+
+    assert queued == [(ticket.pk, carol.pk, True, True)]
+
+
+def test_one_recipient_failing_to_queue_does_not_cost_the_others_their_alert(ticket, alice, cleo, monkeypatch):
+    from helpdesk.mail import jobs
+
+    sent = []
+
+    def send(key, recipient_id, object_id):
+        if recipient_id == alice.user.pk:
+            raise ConnectionError("broker away")
+        sent.append((key, recipient_id, object_id))
+
+    monkeypatch.setattr(jobs.send_notification, "delay", send)
+
+    jobs.ticket_opened(ticket.pk, ticket.requester_id, auto_response=False, alert=True)
+
+    assert sent == [("new_ticket_alert", cleo.user.pk, ticket.pk)]

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpdesk.mail import fetching, importing
@@ -235,6 +236,37 @@ def test_an_expired_lease_is_taken_over(dovecot, imap_mailbox):
     fetch(dovecot, imap_mailbox, letter())
 
     assert Ticket.objects.count() == 1
+
+
+def test_a_poll_renews_its_lease_only_once_a_while_not_per_message(dovecot, imap_mailbox):
+    for number in range(3):
+        dovecot.deliver(letter(subject=f"Mail {number}"))
+
+    with CaptureQueriesContext(connection) as captured:
+        fetch(dovecot, imap_mailbox)
+
+    lease_writes = [query for query in captured.captured_queries if query["sql"].startswith('UPDATE "mail_mailbox"')]
+    assert len(lease_writes) == 2  # taken, then given back with the outcome
+    assert Ticket.objects.count() == 3
+
+
+def test_a_poll_whose_lease_was_taken_stops_before_the_next_message(dovecot, imap_mailbox, monkeypatch):
+    monkeypatch.setattr(fetching, "RENEW_AFTER_SECONDS", 0)
+    for number in range(2):
+        dovecot.deliver(letter(subject=f"Mail {number}"))
+    receive = importing.receive
+
+    def taken_over_meanwhile(raw, **kwargs):
+        record = receive(raw, **kwargs)
+        Mailbox.objects.filter(pk=imap_mailbox.pk).update(lock_token="another poller")
+        return record
+
+    monkeypatch.setattr(importing, "receive", taken_over_meanwhile)
+    report = poll(imap_mailbox)
+
+    assert "longer than its lease" in report.error
+    assert Ticket.objects.count() == 1
+    assert dovecot.count() == 1
 
 
 def test_two_pollers_at_once_import_each_message_once(dovecot, imap_mailbox, support):

@@ -184,7 +184,7 @@ def test_sign_in_is_paused_after_too_many_failures(client, carol, settings):
 
 
 def test_signing_out_needs_post(client, carol):
-    client.force_login(carol, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(carol, backend="helpdesk.accounts.backends.StaffBackend")
 
     assert client.get(reverse("portal:logout")).status_code == 405
     client.post(reverse("portal:logout"))

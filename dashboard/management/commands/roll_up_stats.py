@@ -19,9 +19,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--days", type=int, default=rollup.CATCH_UP_DAYS, help=_("How far back to fill in missing days.")
+            "--days",
+            type=int,
+            default=None,
+            help=_("How far back to fill in missing days (default: back to the first ticket event)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        done = rollup.roll_up_recent(catch_up=max(options["days"], 1))
+        days = options["days"]
+        done = rollup.roll_up_recent(catch_up=None if days is None else max(days, 1))
         self.stdout.write(_("Rolled up %(days)s days.") % {"days": done})
