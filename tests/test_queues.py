@@ -315,7 +315,7 @@ def test_a_deep_page_is_reached_though_the_count_is_capped(client, alice, carol,
     assert [t.subject for t in page.object_list] == [f"Old {index}" for index in range(11, 6, -1)]
     assert page.has_next()
     assert page.paginator.capped
-    assert "15+" in response.text  # more than 15
+    assert "6–10 of 15+" in response.text  # more than 15
 
 
 @pytest.mark.parametrize(
@@ -344,7 +344,8 @@ def test_a_deep_page_reads_its_keys_and_its_count_together(
     assert page.number == shown
     assert [t.subject for t in page.object_list] == [f"Old {index}" for index in subjects]
     assert page.paginator.count == 17 and not page.paginator.capped
-    assert label in response.text and "17+" not in response.text
+    assert label in response.text
+    assert page.paginator.total_label == "17"  # exact: not "17+" (a time stamp may hold "17+00:00")
     on_tickets = [query["sql"] for query in captured.captured_queries if '"tickets_ticket"' in query["sql"]]
     assert len(on_tickets) == (2 if number <= 4 else 4)  # keys and count, then the rows (past the end: retried)
 

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from helpdesk.automation.models import FilterAction, FilterCondition
@@ -19,7 +18,6 @@ def topic(support):
 
 @pytest.fixture(autouse=True)
 def spam_filter(db):
-    cache.clear()  # the portal's per-address limits live in the cache
     condition = (FilterCondition.Field.SENDER_DOMAIN, FilterCondition.Operator.EQUALS, "spam.example")
     return make_filter("Spammers", [condition], [{"kind": FilterAction.Kind.REJECT}])
 
