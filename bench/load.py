@@ -15,6 +15,7 @@ import os
 import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -47,14 +48,14 @@ class LoadResult:
 
 def run_load(*, seconds: int, think: float, cookies: list[str], numbers: list[str], env: dict[str, str]) -> LoadResult:
     """Start gunicorn, run the client process against it, stop gunicorn; return the figures."""
-    port = 8765
+    port = _free_port()
     server = subprocess.Popen(  # noqa: S603 (our own fixed command line)
         [sys.executable, "-m", "gunicorn", "helpdesk.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        _wait_for(port)
+        _wait_for(server, port)
         client = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "bench.load", f"http://127.0.0.1:{port}", str(seconds), str(think),
              ",".join(cookies), ",".join(numbers)],
@@ -67,8 +68,17 @@ def run_load(*, seconds: int, think: float, cookies: list[str], numbers: list[st
     return _summary(samples, users=len(cookies), seconds=seconds, think=think)
 
 
-def _wait_for(port: int) -> None:
+def _free_port() -> int:
+    """A port nobody listens on, so that a server left over from an earlier run is never measured instead."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(server: subprocess.Popen[bytes], port: int) -> None:
     for _attempt in range(100):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             connection.request("GET", "/scp/login")
