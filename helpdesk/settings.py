@@ -139,6 +139,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.jobs.roll_up_days",
         "schedule": 3600.0,
     },
+    # Expired sessions and links, old records of fetched mail and the old sign-in log (tickets/housekeeping.py).
+    "housekeeping": {
+        "task": "tickets.jobs.tidy_up",
+        "schedule": 86400.0,
+    },
 }
 
 # Users, login and passwords
@@ -167,6 +172,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The sign-in log (address and browser of each sign-in) is deleted after this many days (0: kept).
+SIGN_IN_LOG_DAYS = env_int("SIGN_IN_LOG_DAYS", 90, minimum=0)
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Two-factor: staff who have a TOTP device must enter its code; STAFF_REQUIRE_2FA makes it compulsory.
@@ -274,6 +281,9 @@ if MAIL_ROBOT_POLICY not in ("import", "drop"):
     raise ImproperlyConfigured(f"MAIL_ROBOT_POLICY must be import or drop, not {MAIL_ROBOT_POLICY!r}")
 MAIL_RATE_LIMIT_COUNT = env_int("MAIL_RATE_LIMIT_COUNT", 20)  # mails per sender per window; 0 turns it off
 MAIL_RATE_LIMIT_MINUTES = env_int("MAIL_RATE_LIMIT_MINUTES", 10, minimum=1)
+# Records of imported, dropped and too-large mail are deleted after this many days (0: kept); failed and held
+# mail stays until an admin deals with it.
+MAIL_KEEP_DAYS = env_int("MAIL_KEEP_DAYS", 90, minimum=0)
 MAIL_CC_AS_COLLABORATORS = env_bool("MAIL_CC_AS_COLLABORATORS", True)
 
 # API: osTicket-compatible ticket creation (X-API-Key) and the agents' JSON API (bearer tokens).

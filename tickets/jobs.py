@@ -10,6 +10,14 @@ from tickets import services
 
 
 @shared_task
+def tidy_up() -> dict[str, int]:
+    """Run by beat once a day: see tickets/housekeeping.py."""
+    from tickets import housekeeping
+
+    return housekeeping.tidy_up()
+
+
+@shared_task
 def mark_overdue_tickets() -> int:
     """Run by beat every OVERDUE_CHECK_SECONDS."""
     return services.mark_overdue()
