@@ -18,6 +18,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for local development).")
     SECRET_KEY = "insecure-development-key-only-for-debug-mode-0123456789"  # noqa: S105 (DEBUG only)
+# Earlier keys, newest first, still accepted after a rotation (sessions, signed links, mailbox passwords).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

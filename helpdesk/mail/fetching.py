@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from helpdesk.fields import Unreadable
 from helpdesk.mail import importing
 from helpdesk.mail.models import InboundMail, Mailbox
 from tickets import reference
@@ -48,6 +49,18 @@ MAIL_SERVER_ERRORS = (OSError, imaplib.IMAP4.error, poplib.error_proto, EOFError
 
 class MailServerError(Exception):
     """The server refused something (login, folder, command); the text is for the admin."""
+
+
+class UnreadablePasswordError(MailServerError):
+    """The stored password was encrypted under a SECRET_KEY that is no longer set (nor among the fallbacks)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The stored password cannot be read: SECRET_KEY has changed since it was saved. "
+                "Enter the password again in the admin (or put the old key in SECRET_KEY_FALLBACKS)."
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,8 @@ def poll(mailbox: Mailbox) -> PollReport:
     try:
         with connect(mailbox) as server:
             _drain(server, mailbox, token, report)
+    except UnreadablePasswordError as error:
+        report.error = str(error)
     except (*MAIL_SERVER_ERRORS, MailServerError) as error:
         report.error = _("Mail server: %(error)s") % {"error": _describe(error)}
     except DatabaseError as error:
@@ -221,6 +236,8 @@ def _renew(mailbox: Mailbox, token: str) -> bool:
 @contextmanager
 def connect(mailbox: Mailbox) -> Iterator[Server]:
     """A logged-in session with the mailbox's server, closed (POP3: deletions committed) on the way out."""
+    if isinstance(mailbox.password, Unreadable):
+        raise UnreadablePasswordError
     if mailbox.protocol == Mailbox.Protocol.POP3:
         with _pop3(mailbox) as pop3:
             yield pop3

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.fields import EncryptedCharField
+
 
 class Mailbox(models.Model):
     class Protocol(models.TextChoices):
@@ -30,7 +32,8 @@ class Mailbox(models.Model):
     port = models.PositiveIntegerField(_("port"), default=993)
     security = models.CharField(_("security"), max_length=8, choices=Security.choices, default=Security.SSL)
     username = models.CharField(_("user name"), max_length=255)
-    password = models.CharField(_("password"), max_length=255, blank=True)
+    # Encrypted under a key derived from SECRET_KEY (helpdesk/fields.py); the column holds the encrypted form.
+    password = EncryptedCharField(_("password"), max_length=2048, blank=True)
     folder = models.CharField(_("folder"), max_length=255, default="INBOX", help_text=_("IMAP only."))
     after_import = models.CharField(
         _("after import"), max_length=6, choices=AfterImport.choices, default=AfterImport.DELETE
