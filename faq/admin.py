@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from faq.models import CannedResponse, Category, Faq
+from tickets.admin import SanitisedHtmlForm
 from tickets.models import HelpTopic
 
 
@@ -28,8 +29,17 @@ class CategoryAdmin(admin.ModelAdmin):
         return int(getattr(obj, "faq_count", 0))
 
 
+class FaqForm(SanitisedHtmlForm):
+    html_fields = ("answer",)
+
+    class Meta:
+        model = Faq
+        fields = "__all__"
+
+
 @admin.register(Faq)
 class FaqAdmin(admin.ModelAdmin):
+    form = FaqForm
     list_display = ("question", "category", "is_public", "helpful_yes", "helpful_no", "updated_at")
     list_filter = ("is_public", "category")
     list_select_related = ("category",)

@@ -11,13 +11,24 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Task, TaskEvent, TaskNote
-from tickets.admin import ReadOnlyAdminMixin
+from tickets.admin import ReadOnlyAdminMixin, SanitisedHtmlForm
+
+
+class TaskNoteForm(SanitisedHtmlForm):
+    html_fields = ("body",)
+    text_field = "body_text"  # what search and mail use: always the text of the HTML
+
+    class Meta:
+        model = TaskNote
+        fields = "__all__"
 
 
 class TaskNoteInline(admin.StackedInline):
     model = TaskNote
+    form = TaskNoteForm
     extra = 0
     fields = ("author", "body", "body_text", "attachments", "created_at")
+    readonly_fields = ("body_text",)
     autocomplete_fields = ("author", "attachments")
 
 
@@ -31,7 +42,9 @@ class TaskEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(SanitisedHtmlForm):
+    html_fields = ("body",)
+
     class Meta:
         model = Task
         fields = ("title", "body", "ticket", "department", "assignee", "team", "created_by", "due_at")
@@ -75,6 +88,8 @@ class TaskAdmin(admin.ModelAdmin):
 
 @admin.register(TaskNote)
 class TaskNoteAdmin(admin.ModelAdmin):
+    form = TaskNoteForm
+    readonly_fields = ("body_text",)
     list_display = ("__str__", "task", "author", "created_at")
     list_select_related = ("task", "author")
     search_fields = ("task__title", "body_text")

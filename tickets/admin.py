@@ -21,8 +21,27 @@ from django.utils.translation import ngettext
 
 from helpdesk.accounts.models import User
 from tickets import access, services
+from tickets.html import html_to_text, sanitize_html
 from tickets.links import revoke_link_ids
 from tickets.models import AccessLink, Attachment, HelpTopic, SLAPlan, Status, ThreadEntry, Ticket, TicketEvent
+
+
+class SanitisedHtmlForm(forms.ModelForm):
+    """An admin form whose ``html_fields`` are sanitised as the staff panel's editor input is: they are shown
+    with ``|safe`` (the portal's FAQ, a task's page). A ``text_field`` (read-only in the admin) is set to the
+    plain text of the first."""
+
+    html_fields: tuple[str, ...] = ()
+    text_field = ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        for name in self.html_fields:
+            if cleaned.get(name):
+                cleaned[name] = sanitize_html(cleaned[name]).strip()
+        if self.text_field and self.html_fields:  # a read-only field: set on the instance the form saves
+            setattr(self.instance, self.text_field, html_to_text(cleaned.get(self.html_fields[0]) or ""))
+        return cleaned
 
 
 class ReadOnlyAdminMixin:
