@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from helpdesk.accounts.models import DepartmentAccess
+from helpdesk.accounts.models import DepartmentAccess, Team
 from tests.conftest import signed_in
 from tickets import services
+from tickets.models import Ticket
 
 
 def counts(client) -> dict[str, int]:
@@ -77,3 +81,26 @@ def test_a_superuser_and_an_agent_keep_their_own_counts(client, admin_user, alic
 
     assert counts(signed_in(client, admin_user))["open"] == 2
     assert counts(signed_in(client, alice))["open"] == 1
+
+
+def test_joining_a_team_shows_its_tickets_in_mine_at_once(client, alice, carol, support):
+    team = Team.objects.create(name="Printers")
+    ticket = open_ticket(carol, support)
+    services.assign(ticket=ticket, actor=alice.user, team=team)
+    signed_in(client, alice)
+    assert counts(client)["mine"] == 0
+
+    team.members.add(alice)
+
+    assert counts(client)["mine"] == 1
+
+
+def test_tickets_the_overdue_job_flags_show_in_the_overdue_count_at_once(client, alice, carol, support):
+    ticket = open_ticket(carol, support)
+    Ticket.objects.filter(pk=ticket.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    signed_in(client, alice)
+    assert counts(client)["overdue"] == 0
+
+    assert services.mark_overdue() == 1
+
+    assert counts(client)["overdue"] == 1

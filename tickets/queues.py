@@ -21,12 +21,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Left
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.accounts.models import Agent, Department, User
+from helpdesk.accounts.models import Agent, Department, Team, User
 from tickets.access import agent_of, department_ids, manages_a_department, visible_tickets
 from tickets.models import State, ThreadEntry, Ticket
 
@@ -129,9 +129,9 @@ def queue_for(user: User, slug: str) -> Queue:
 def queue_counts(user: User, queues: list[Queue]) -> dict[str, int]:
     """How many tickets each queue holds, kept for ``COUNTS_SECONDS`` per user (see ``_counts_key``).
 
-    Any saved or deleted ticket starts a new generation of counts at once (``tickets_changed``); what a
-    bulk ``update()`` changes (the overdue job's flags), or what another process changes when the cache is
-    its own memory and not Redis, shows within ``COUNTS_SECONDS``.
+    Any saved or deleted ticket, the overdue job's flags and a change of team members start a new
+    generation of counts at once (``tickets_changed``); what another process changes when the cache is its
+    own memory and not Redis shows within ``COUNTS_SECONDS``.
     """
     key = _counts_key(user, queues)
     found = cache.get_many([GENERATION_KEY, key])
@@ -148,7 +148,7 @@ def _counts_key(user: User, queues: list[Queue]) -> str:
     """The user, and everything of their scope known without a query: a new role shows at once.
 
     Per user, so one agent's counts never reach another whatever their scopes; team membership is
-    read by the counting query itself, so a new team shows within ``COUNTS_SECONDS``.
+    read by the counting query itself (a change of members starts a new generation).
     """
     ids = department_ids(user)
     scope = "all" if ids is None else ",".join(str(pk) for pk in sorted(ids))
@@ -173,6 +173,7 @@ def tickets_changed(**kwargs: object) -> None:
 
 post_save.connect(tickets_changed, sender=Ticket, dispatch_uid="queue-counts-save")
 post_delete.connect(tickets_changed, sender=Ticket, dispatch_uid="queue-counts-delete")
+m2m_changed.connect(tickets_changed, sender=Team.members.through, dispatch_uid="queue-counts-team")
 
 
 def _count(user: User, queues: list[Queue]) -> dict[str, int]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.accounts.models import Agent, Department, Team, User
 from tasks.models import Task
-from tickets import access, notifications, reference
+from tickets import access, notifications, queues, reference
 from tickets.html import to_safe_body
 from tickets.models import (
     Activity,
@@ -906,6 +906,7 @@ def mark_overdue(*, now: datetime | None = None, batch: int = 500) -> int:
             if not due:
                 return flagged
             Ticket.objects.filter(pk__in=[t.pk for t in due]).update(is_overdue=True)
+            queues.tickets_changed()  # update() sends no post_save: the menu's counts must follow anyway
             TicketEvent.objects.bulk_create(
                 TicketEvent(ticket=t, kind=Kind.OVERDUE, at=now, data={"due_at": str(t.due_at)}) for t in due
             )
