@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -126,14 +131,42 @@ def time_report(request: StaffRequest) -> HttpResponse:
         "form": form,
         "start": start,
         "end": end,
-        "agents": agents,
-        "organizations": reports.by_organization(entries),
-        "periods": reports.by_period(entries, unit),
-        "unit": unit,
+        "tables": _tables(agents, entries, unit),
         "total": reports.totals(agents),
         "export_query": _query(request, export="csv"),
     }
     return render(request, "scp/time/report.html", context)
+
+
+@dataclass(frozen=True)
+class TimeTable:
+    """One of the report's tables: its rows are (label, minutes worked, minutes billable)."""
+
+    slug: str
+    heading: str
+    first_column: str
+    rows: list[tuple[str, int, int]]
+
+
+def _tables(agents: list[dict[str, Any]], entries: QuerySet[TimeEntry], unit: str) -> list[TimeTable]:
+    """The totals by agent, by organization and by period, each row labelled for the page."""
+    by_agent = [(row["agent__user__name"] or row["agent__user__email"], row) for row in agents]
+    by_organization = [(row["organization"] or _("No organization"), row) for row in reports.by_organization(entries)]
+    by_period = [(_period_label(row["period"], unit), row) for row in reports.by_period(entries, unit)]
+    return [
+        TimeTable("agents", _("By agent"), _("Agent"), _rows(by_agent)),
+        TimeTable("organizations", _("By organization"), _("Organization"), _rows(by_organization)),
+        TimeTable("periods", _("By period"), _("From"), _rows(by_period)),
+    ]
+
+
+def _rows(labelled: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, int, int]]:
+    return [(label, row["worked"], row["billed"]) for label, row in labelled]
+
+
+def _period_label(start: datetime, unit: str) -> str:
+    """A period by its start: "March 2030" for a month, the local short date for a day or week."""
+    return date_format(timezone.localtime(start), "F Y" if unit == "month" else "SHORT_DATE_FORMAT")
 
 
 def _csv(entries: QuerySet[TimeEntry], filename: str) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -92,6 +93,34 @@ def test_the_report_page_shows_the_totals(client, logged, alice):
     assert response.status_code == 200
     assert "65 minutes, 50 of them billable" in page
     assert "Acme" in page and "No organization" in page
+
+
+def _table(page: str, name: str) -> list[list[str]]:
+    """The body rows of one of the report's tables, as cell texts."""
+    body = re.search(rf'data-time-table="{name}">.*?<tbody>(.*?)</tbody>', page, re.DOTALL)
+    assert body is not None, name
+    rows = re.findall(r"<tr>(.*?)</tr>", body.group(1), re.DOTALL)
+    return [[cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)] for row in rows]
+
+
+@pytest.mark.parametrize(("unit", "periods"), [("month", ["March 2030"]), ("day", ["03/04/2030", "03/05/2030"])])
+def test_the_report_page_lists_each_table_row_by_row(client, logged, alice, unit, periods):
+    signed_in(client, alice)
+
+    page = client.get(URL, {"start": "2030-03-01", "end": "2030-03-31", "unit": unit}).content.decode()
+
+    assert _table(page, "agents") == [["Alice Agent", "45", "30"], ["Ann Agent", "20", "20"]]
+    assert _table(page, "organizations") == [["No organization", "20", "20"], ["Acme", "45", "30"]]
+    assert [row[0] for row in _table(page, "periods")] == periods
+
+
+def test_an_empty_period_says_so_in_every_table(client, alice, db):
+    signed_in(client, alice)
+
+    page = client.get(URL, {"start": "2030-03-01", "end": "2030-03-31"}).content.decode()
+
+    for name in ("agents", "organizations", "periods"):
+        assert _table(page, name) == [["No time logged in this period."]]
 
 
 def test_the_csv_export_lists_the_entries(client, logged, alice):
