@@ -294,6 +294,8 @@ API_TRUSTED_PROXIES = env_networks("API_TRUSTED_PROXIES")
 API_MAX_REQUEST_BYTES = env_int("API_MAX_REQUEST_BYTES", 30 * 1024 * 1024, minimum=1024)
 API_MAX_ATTACHMENTS = env_int("API_MAX_ATTACHMENTS", 10)
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)  # requests per minute per key or token; 0 turns it off
+# Agents make and revoke their own JSON API tokens in their profile; false: only admins, in the admin.
+AGENT_TOKENS_SELF_SERVICE = env_bool("AGENT_TOKENS_SELF_SERVICE", True)
 
 # Tickets
 TICKET_NUMBER_DIGITS = env_int("TICKET_NUMBER_DIGITS", 6, minimum=4)

@@ -1,4 +1,4 @@
-"""My profile: the signed-in agent's name, signature, preferences, notifications and password."""
+"""My profile: the signed-in agent's name, signature, preferences, notifications, password and API tokens."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from helpdesk.accounts.models import Agent, User
 from helpdesk.accounts.profile_forms import PreferencesForm, ProfileForm
 from helpdesk.accounts.views import StaffRequest, staff_required
+from helpdesk.api import token_views
 
 
 def _agent_profile(user: User) -> Agent:
@@ -75,5 +76,8 @@ def _render(
         "profile_form": profile_form,
         "preferences_form": preferences_form,
         "password_form": password_form,
+        "token_self_service": settings.AGENT_TOKENS_SELF_SERVICE,
+        "tokens": token_views.my_tokens(request),
+        "token_form": token_views.NewTokenForm(),
     }
     return render(request, "scp/profile.html", context)

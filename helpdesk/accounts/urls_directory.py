@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from helpdesk.accounts import directory_views, profile_views
+from helpdesk.api import token_views
 
 urlpatterns: list[URLPattern] = [
     path("users/", directory_views.users, name="users"),
@@ -15,4 +16,6 @@ urlpatterns: list[URLPattern] = [
     path("people/search", directory_views.people_search, name="people_search"),
     path("profile/", profile_views.profile, name="profile"),
     path("profile/password", profile_views.profile_password, name="profile_password"),
+    path("profile/tokens", token_views.create_token, name="profile_token_create"),
+    path("profile/tokens/<int:pk>/revoke", token_views.revoke_token, name="profile_token_revoke"),
 ]
