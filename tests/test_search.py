@@ -107,6 +107,44 @@ def test_a_rare_word_in_an_old_thread_is_found(as_alice, carol, support, monkeyp
     assert subjects(as_alice, "E04821") == ["Old question"]
 
 
+@postgres_only
+def test_a_requester_name_finds_their_old_tickets_too(as_alice, carol, dave, support, monkeypatch):
+    monkeypatch.setattr(search, "RECENT", 1)
+    open_ticket(carol, support, "Old question", "Nothing to see.")
+    open_ticket(dave, support, "Newer question", "Nothing to see.")
+
+    assert subjects(as_alice, "carol cust") == ["Old question"]
+
+
+@postgres_only
+def test_part_of_a_requester_address_finds_their_old_tickets_too(as_alice, carol, dave, support, monkeypatch):
+    monkeypatch.setattr(search, "RECENT", 1)
+    open_ticket(carol, support, "Old question", "Nothing to see.")
+    open_ticket(dave, support, "Newer question", "Nothing to see.")
+
+    assert subjects(as_alice, "customer.test") == ["Old question"]
+
+
+@postgres_only
+def test_a_requester_search_never_shows_another_departments_tickets(client, bob, carol, support):
+    open_ticket(carol, support, "Printer on fire", "Help.")
+    signed_in(client, bob)
+
+    assert subjects(client, "carol") == []
+
+
+@postgres_only
+def test_a_name_matching_more_people_than_are_looked_at_says_the_list_is_partial(
+    as_alice, carol, dave, support, monkeypatch
+):
+    monkeypatch.setattr(search, "RECENT", 1)
+    monkeypatch.setattr(search, "PEOPLE", 1)
+    open_ticket(carol, support, "Carol's", "Nothing to see.")
+    open_ticket(dave, support, "Dave's", "Nothing to see.")
+
+    assert total_label(as_alice, "test") == "1+"  # both addresses end in .test; one person was looked at
+
+
 def jammed_printers(requester, department, count: int = 3) -> None:
     for n in range(count):
         open_ticket(requester, department, f"Question {n}", "The printer jams.")

@@ -29,7 +29,8 @@ HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=25, MinWords=10,
 
 
 CANDIDATES = 200  # newest tickets whose subject (or number) matches, ranked with the thread matches below
-RECENT = 300  # newest tickets of the list whose threads and requesters are searched for a common word
+RECENT = 300  # newest tickets of the list whose threads are searched for a common word
+PEOPLE = 50  # people whose name or address holds the words (trigram indexes); their newest CANDIDATES tickets
 RARE = 1_000  # thread entries a rare word may match: every one is found, through the GIN index alone
 RARE_MS = 40  # time the GIN index gets to list a word's entries; a common word takes longer and is skipped
 RARE_SETTINGS = {
@@ -49,10 +50,10 @@ def search_tickets(tickets: QuerySet[Ticket], words: str, *, number: str = "") -
 
     On PostgreSQL: an exact ticket number is that ticket alone; a requester's address is their tickets.
     Otherwise the candidates are the newest ``CANDIDATES`` tickets whose subject or number matches, the
-    newest ``RECENT`` tickets whose thread or requester matches, and every ticket whose thread holds a rare
-    word; they are ranked by the subject match. A common word only in an old thread is therefore not found
-    (the count says "N+": narrow the search with more words or filters), nor a requester's name that only
-    old tickets carry.
+    newest ``CANDIDATES`` tickets of the (at most ``PEOPLE``) people whose name or address holds the words,
+    every ticket whose thread holds a rare word and, for a common word, the newest ``RECENT`` tickets whose
+    thread holds it; they are ranked by the subject match. A common word only in an old thread is therefore
+    not found (the count says "N+": narrow the search with more words or filters).
     """
     if not full_text():
         return tickets.filter(text_condition(words, number=number)), True
@@ -77,16 +78,30 @@ def _candidates(tickets: QuerySet[Ticket], words: str, number: str) -> tuple[set
     every_subject = len(found) < CANDIDATES
     rare, every_thread = _rare_thread_matches(words)
     found.update(rare)
-    # The newest tickets of the list whose requester (or, when the index could not list every matching entry,
-    # whose thread) matches. Their keys go over as literals: with the test in the query that walks the list,
-    # PostgreSQL tested every closed ticket before sorting them.
-    recent = list(tickets.values_list("pk", flat=True)[:RECENT])
-    condition = Q(requester__email__icontains=words) | Q(requester__name__icontains=words)
+    theirs, every_requester = _requester_matches(tickets, words)
+    found.update(theirs)
     if not every_thread:
-        condition |= Q(_thread_matches(words))
-    found.update(Ticket.objects.filter(condition, pk__in=recent).values_list("pk", flat=True) if recent else ())
-    every_thread = every_thread or len(recent) < RECENT
-    return found, every_subject and every_thread
+        # The newest tickets of the list whose thread matches. Their keys go over as literals: with the test
+        # in the query that walks the list, PostgreSQL tested every closed ticket before sorting them.
+        recent = list(tickets.values_list("pk", flat=True)[:RECENT])
+        found.update(Ticket.objects.filter(_thread_matches(words), pk__in=recent).values_list("pk", flat=True))
+        every_thread = len(recent) < RECENT
+    return found, every_subject and every_thread and every_requester
+
+
+def _requester_matches(tickets: QuerySet[Ticket], words: str) -> tuple[list[int], bool]:
+    """The newest tickets of the people whose name or address holds ``words``, and whether that is all of them.
+
+    The people are found through trigram indexes on their upper-cased name and address (migration
+    accounts 0006), whatever their tickets' age; at most ``PEOPLE`` of them, ``CANDIDATES`` tickets.
+    """
+    matching = User.objects.filter(Q(name__icontains=words) | Q(email__icontains=words))
+    people = list(matching.values_list("pk", flat=True)[: PEOPLE + 1])
+    if not people:
+        return [], True
+    theirs = tickets.filter(requester__in=people[:PEOPLE]).order_by("-pk").values_list("pk", flat=True)
+    keys = list(theirs[: CANDIDATES + 1])
+    return keys[:CANDIDATES], len(people) <= PEOPLE and len(keys) <= CANDIDATES
 
 
 def _matches(table: str, words: str) -> RawSQL:
