@@ -175,7 +175,9 @@ def open_ticket(
     if ticket.assignee_id or ticket.team_id:
         by_filter = routing is not None and routing.assigns
         _event(ticket, None, Kind.ASSIGNED, at=now, before=None, after=_assignment(ticket), by_topic=not by_filter)
-    notifications.notify_opened(ticket, actor, autorespond=autorespond, alert=alert)
+    # A filter's canned reply answers the requester in place of the generic auto-response: one mail, not two.
+    answered_by_filter = routing is not None and bool(routing.canned)
+    notifications.notify_opened(ticket, actor, autorespond=autorespond and not answered_by_filter, alert=alert)
     if routing is not None and autorespond:  # a robot gets no canned answer either: that is how loops start
         routing.post_replies(ticket)
     return ticket

@@ -203,3 +203,15 @@ def test_robot_mail_gets_no_canned_reply_from_a_filter_either(smtp, carol, suppo
         open_carols_ticket(carol, support, source=Source.EMAIL, autorespond=False)
 
     assert smtp.to("carol@customer.test") == []
+
+
+def test_a_filters_canned_reply_replaces_the_auto_response(smtp, carol, support, django_capture_on_commit_callbacks):
+    canned = CannedResponse.objects.create(title="Got it", body="We have your printer question.")
+    subject_has = (FilterCondition.Field.SUBJECT, FilterCondition.Operator.CONTAINS, "printer")
+    make_filter("Ack", [subject_has], [{"kind": FilterAction.Kind.CANNED_REPLY, "canned_response": canned}])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        open_carols_ticket(carol, support, source=Source.EMAIL)
+
+    [mail] = smtp.to("carol@customer.test")  # one answer, not the canned reply and the auto-response
+    assert "We have your printer question." in mail.get_body(("plain",)).get_content()
