@@ -149,31 +149,35 @@ def _fine_counts(first: date, last: date, departments: Departments = None) -> Qu
 def daily_counts(first: date, last: date, departments: Departments = None) -> list[DailyCount]:
     """Unsaved DailyCount rows for the local days ``first`` .. ``last``: per day, department, dimension and key.
 
-    One query folded in Python, for the few days not rolled up yet; ``store_counts`` folds the same query
-    in the database for a range of finished days.
+    The same statement as ``store_counts`` writes, read instead, for the few days not rolled up yet.
     """
-    folded: dict[tuple[Any, ...], DailyCount] = {}
-    for row in _fine_counts(first, last, departments):
-        department = row["ticket__department_id"]
-        counted = COUNTED[row["kind"]]
-        for dimension, field in DIMENSIONS.items():
-            key = "" if row[field] is None else str(row[field])
-            count = folded.get((row["day"], department, dimension, key))
-            if count is None:
-                count = DailyCount(day=row["day"], department_id=department, dimension=dimension, key=key)
-                folded[(row["day"], department, dimension, key)] = count
-            setattr(count, counted, getattr(count, counted) + row["n"])
-    return list(folded.values())
+    cte, select, params = _folded_counts(first, last, departments)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{cte} {select}", params)
+        rows = cursor.fetchall()
+    return [_daily_count(row) for row in rows]
 
 
 def store_counts(first: date, last: date) -> None:
-    """Write the DailyCount rows of the days ``first`` .. ``last`` in one statement.
+    """Write the DailyCount rows of the days ``first`` .. ``last`` in one statement."""
+    quote = connection.ops.quote_name
+    cte, select, params = _folded_counts(first, last)
+    columns = ", ".join(quote(name) for name in COUNT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{cte} INSERT INTO {quote(DailyCount._meta.db_table)} ({columns}) {select}", params)
+
+
+COUNT_COLUMNS = ("day", "department_id", "dimension", "key", *COUNTED.values())
+
+
+def _folded_counts(first: date, last: date, departments: Departments = None) -> tuple[str, str, tuple[Any, ...]]:
+    """The statement behind DailyCount rows: its ``WITH`` clause, its ``SELECT`` (in COUNT_COLUMNS order), params.
 
     The events are read and joined to their tickets once (the ``fine`` counts); each dimension's rows
     are that table summed by day, department and the dimension's value.
     """
     quote = connection.ops.quote_name
-    fine_sql, params = _fine_counts(first, last).query.sql_with_params()
+    fine_sql, params = _fine_counts(first, last, departments).query.sql_with_params()
     day, department = quote("day"), quote(DIMENSIONS["department"])
     sums = ", ".join(f"SUM(CASE WHEN {quote('kind')} = %s THEN {quote('n')} ELSE 0 END)" for _kind in COUNTED)
     selects: list[str] = []
@@ -183,11 +187,20 @@ def store_counts(first: date, last: date) -> None:
         select = f"SELECT {day}, {department}, %s, {key}, {sums} FROM fine"  # noqa: S608
         selects.append(f"{select} GROUP BY {day}, {department}, {key}")
         params = (*params, dimension, *COUNTED)
-    columns = ", ".join(quote(name) for name in ("day", "department_id", "dimension", "key", *COUNTED.values()))
     # ``fine_sql`` is the ORM's own query text with placeholders; every value travels in ``params``.
-    sql = f"WITH fine AS ({fine_sql}) INSERT INTO {quote(DailyCount._meta.db_table)} ({columns}) "  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " UNION ALL ".join(selects), params)
+    return f"WITH fine AS ({fine_sql})", " UNION ALL ".join(selects), tuple(params)
+
+
+def _daily_count(row: tuple[Any, ...]) -> DailyCount:
+    """A DailyCount from a row of ``_folded_counts`` (SQLite gives the day as text, PostgreSQL sums as decimals)."""
+    day, department, dimension, key, *counts = row
+    return DailyCount(
+        day=day if isinstance(day, date) else date.fromisoformat(day),
+        department_id=department,
+        dimension=dimension,
+        key=key,
+        **{field: int(count) for field, count in zip(COUNTED.values(), counts, strict=True)},
+    )
 
 
 def durations(first: date, last: date, departments: Departments = None) -> list[Duration]:
