@@ -24,6 +24,8 @@ MAX_ACTIVE_TOKENS = 20
 
 
 class NewTokenForm(forms.Form):
+    prefix = "token"  # the profile form on the same page has a "name" field (and its id) too
+
     name = forms.CharField(
         label=gettext_lazy("What is it for?"),
         max_length=100,

@@ -34,7 +34,7 @@ def shown_token(response) -> str:
 def test_a_new_token_is_shown_once_and_works_with_the_api(client, alice):
     signed_in(client, alice)
 
-    response = client.post(CREATE, {"name": "CRM sync"})
+    response = client.post(CREATE, {"token-name": "CRM sync"})
 
     secret = shown_token(response)
     assert api_status(secret) == 200
@@ -44,13 +44,13 @@ def test_a_new_token_is_shown_once_and_works_with_the_api(client, alice):
 
 
 def test_the_page_with_the_token_is_never_cached(client, alice):
-    response = signed_in(client, alice).post(CREATE, {"name": "CRM sync"})
+    response = signed_in(client, alice).post(CREATE, {"token-name": "CRM sync"})
 
     assert "no-store" in response["Cache-Control"]
 
 
 def test_a_token_without_a_name_is_refused(client, alice):
-    response = signed_in(client, alice).post(CREATE, {"name": "  "}, follow=True)
+    response = signed_in(client, alice).post(CREATE, {"token-name": "  "}, follow=True)
 
     assert "Give the token a name" in response.content.decode()
     assert not AgentToken.objects.exists()
@@ -98,16 +98,16 @@ def test_an_agent_has_at_most_so_many_active_tokens(client, alice, monkeypatch):
     monkeypatch.setattr(token_views, "MAX_ACTIVE_TOKENS", 2)
     signed_in(client, alice)
     for name in ("one", "two"):
-        client.post(CREATE, {"name": name})
+        client.post(CREATE, {"token-name": name})
 
-    response = client.post(CREATE, {"name": "three"}, follow=True)
+    response = client.post(CREATE, {"token-name": "three"}, follow=True)
 
     assert "revoke one first" in response.content.decode()
     assert AgentToken.objects.count() == 2
 
 
 def test_customers_cannot_make_tokens(client, carol):
-    response = signed_in(client, carol).post(CREATE, {"name": "Mine"})
+    response = signed_in(client, carol).post(CREATE, {"token-name": "Mine"})
 
     assert response.status_code == 403
     assert not AgentToken.objects.exists()
@@ -130,6 +130,6 @@ def test_when_only_admins_make_tokens_the_views_answer_404(client, alice, admins
     make_token(alice)
     signed_in(client, alice)
 
-    assert client.post(CREATE, {"name": "Mine"}).status_code == 404
+    assert client.post(CREATE, {"token-name": "Mine"}).status_code == 404
     assert client.post(revoke_url(AgentToken.objects.get())).status_code == 404
     assert AgentToken.objects.count() == 1
