@@ -24,10 +24,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from bench.seed import PORTAL_EMAIL, THREAD_SIZES
+from helpdesk.accounts.backends import BACKEND
 from helpdesk.accounts.models import Agent, Department, User
 from tickets.models import Status, ThreadEntry, Ticket
 
-MODEL_BACKEND = "helpdesk.accounts.backends.StaffBackend"
 PAGE_SIZE = 50
 FAR_PAGE = 1000
 
@@ -174,7 +174,7 @@ def _dashboard_cases(agent: User) -> list[Case]:
 def measure(case: Case, *, repeat: int) -> Result:
     """Request the case's page: once counting queries, then ``repeat`` times for the timing."""
     client = Client(raise_request_exception=False)  # a failing page is reported with its status
-    client.force_login(case.user, backend=MODEL_BACKEND)
+    client.force_login(case.user, backend=BACKEND)
     recorder = QueryRecorder()
     with connection.execute_wrapper(recorder):
         response = client.get(case.url)

@@ -10,7 +10,8 @@ from django.test import Client
 from bench.imap import imap_rates
 from bench.load import LoadResult, run_load
 from bench.mail import MailRate, mail_rates
-from bench.pages import MODEL_BACKEND, Result, bench_agent, cases, measure
+from bench.pages import Result, bench_agent, cases, measure
+from helpdesk.accounts.backends import BACKEND
 from tickets.models import Attachment, ThreadEntry, Ticket
 
 
@@ -78,7 +79,7 @@ def load(options: argparse.Namespace, env: dict[str, str]) -> LoadResult:
     cookies = []
     for _user in range(options.users):
         client = Client()
-        client.force_login(agent, backend=MODEL_BACKEND)
+        client.force_login(agent, backend=BACKEND)
         cookies.append(client.cookies["sessionid"].value)
     numbers = list(Ticket.objects.order_by("-pk").values_list("number", flat=True)[3:503])
     return run_load(seconds=options.load_seconds, think=options.think, cookies=cookies, numbers=numbers, env=env)

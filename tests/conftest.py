@@ -14,16 +14,16 @@ import uuid
 import pytest
 from django.utils import translation
 
+from helpdesk.accounts.backends import BACKEND
 from helpdesk.accounts.models import Agent, Department, DepartmentAccess, Role, User
 
 PASSWORD = "correct-horse-battery-staple"
-# Signing in without the form skips axes' throttle backend, which needs a request.
-MODEL_BACKEND = "helpdesk.accounts.backends.StaffBackend"
 
 
 def signed_in(client, person):
     """The test client signed in as a User, or as an Agent's user."""
-    client.force_login(getattr(person, "user", person), backend=MODEL_BACKEND)
+    # Our backend, not axes' throttle backend (which needs a request): signing in without the form.
+    client.force_login(getattr(person, "user", person), backend=BACKEND)
     return client
 
 

@@ -23,6 +23,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helpdesk.accounts.backends import BACKEND
 from helpdesk.accounts.models import User, same_email
 from tickets.access import customer_tickets
 from tickets.models import State, Ticket
@@ -38,7 +39,6 @@ from tickets.portal_mail import send_signup
 
 SIGNUP_SALT = "tickets.portal.signup"
 SIGNUP_MAX_AGE = 2 * 24 * 60 * 60
-MODEL_BACKEND = "helpdesk.accounts.backends.StaffBackend"
 PAGE_SIZE = 20
 LOGIN = "portal:login"
 
@@ -98,7 +98,7 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
         user = _confirm(user, form.cleaned_data["password1"])
     except IntegrityError:
         return render(request, "portal/register_invalid.html", status=400)
-    login(request, user, backend=MODEL_BACKEND)
+    login(request, user, backend=BACKEND)
     messages.success(request, _("Your address is confirmed and your account is ready."))
     return redirect("portal:my_tickets")
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from helpdesk.accounts.backends import BACKEND
 from helpdesk.accounts.models import Role
 from helpdesk.api.models import AgentToken
 from tests.api.conftest import make_token
@@ -50,7 +51,7 @@ def test_the_token_of_a_customer_gets_401(client, carol):
 
 
 def test_a_session_cookie_does_not_authenticate(client, alice, ticket):
-    client.force_login(alice.user, backend="helpdesk.accounts.backends.StaffBackend")
+    client.force_login(alice.user, backend=BACKEND)
 
     assert call(client, "get", f"/api/v1/tickets/{ticket.number}", None).status_code == 401
 

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
+from helpdesk.accounts.backends import BACKEND
 from helpdesk.accounts.models import User
 from tests.conftest import PASSWORD
 from tickets.models import Source
@@ -184,7 +185,7 @@ def test_sign_in_is_paused_after_too_many_failures(client, carol, settings):
 
 
 def test_signing_out_needs_post(client, carol):
-    client.force_login(carol, backend="helpdesk.accounts.backends.StaffBackend")
+    client.force_login(carol, backend=BACKEND)
 
     assert client.get(reverse("portal:logout")).status_code == 405
     client.post(reverse("portal:logout"))
