@@ -112,6 +112,12 @@ def admin_user(db) -> User:
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """The test client signed in as the superuser (replaces pytest-django's, which has its own admin)."""
+    return signed_in(client, admin_user)
+
+
+@pytest.fixture
 def carol(db) -> User:
     return User.objects.create_user("carol@customer.test", PASSWORD, name="Carol Customer")
 

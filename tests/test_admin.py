@@ -39,12 +39,6 @@ def make_ticket(number: str, requester: User, department: Department, **fields: 
 
 
 @pytest.fixture
-def admin_client(client: Client, admin_user: User) -> Client:
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def mailbox(support: Department) -> Mailbox:
     return Mailbox.objects.create(
         name="Support inbox",

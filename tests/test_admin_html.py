@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from faq.models import Category, Faq
@@ -13,12 +12,6 @@ from tests.test_admin import admin_url
 
 HOSTILE = '<p onclick="steal()">Restart the <b>router</b><script>alert(1)</script></p><iframe src="//x.test"></iframe>'
 CLEAN = "<p>Restart the <b>router</b></p>"
-
-
-@pytest.fixture
-def admin_client(client: Client, admin_user) -> Client:
-    client.force_login(admin_user)
-    return client
 
 
 def _inline_management(client: Client, url: str) -> dict[str, Any]:

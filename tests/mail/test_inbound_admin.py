@@ -20,11 +20,6 @@ def _setup(default_statuses):
     pass
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    return signed_in(client, admin_user)
-
-
 def held(imap_mailbox, raw: bytes) -> InboundMail:
     return InboundMail.objects.create(
         mailbox=imap_mailbox, message_id="<held@client.test>", sender="carol@customer.test", state="held", raw=raw
