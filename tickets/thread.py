@@ -53,9 +53,9 @@ class EntryView:
     body: str  # sanitised HTML with cid: images pointing at our attachment URLs
     files: list[FileView]
     images: list[FileView]  # image files not already shown in the body
-    quoted: str = ""  # the quoted history below a mail, prepared like the body
-    author: str = ""
-    created: ShownTime | None = None
+    quoted: str  # the quoted history below a mail, prepared like the body
+    author: str
+    created: ShownTime
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def _entry_views(entries: list[ThreadEntry]) -> list[EntryView]:
     shown_time = TimeFormatter()
     unknown = gettext("Unknown")
     return [
-        entry_view(
+        _entry_view(
             entry,
             author=entry.author_name or (entry.author.display_name if entry.author else "") or unknown,
             created=shown_time(entry.created_at),
@@ -134,10 +134,9 @@ def _entry_views(entries: list[ThreadEntry]) -> list[EntryView]:
     ]
 
 
-def entry_view(entry: ThreadEntry, *, author: str = "", created: ShownTime | None = None) -> EntryView:
-    files: list[Attachment] | None = getattr(entry, _FILES, None)
-    if files is None:  # an entry not loaded by _entries()
-        files = list(entry.attachments.order_by("id"))
+def _entry_view(entry: ThreadEntry, *, author: str, created: ShownTime) -> EntryView:
+    """One entry loaded by ``_entries`` (its files prefetched in order) as the page prints it."""
+    files: list[Attachment] = getattr(entry, _FILES)
     by_cid = {a.content_id.strip("<>"): a for a in files if a.content_id}
     urls = {a.pk: attachment_url(a) for a in files}
     in_body: set[int] = set()
