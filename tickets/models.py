@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets import reference
+
 
 class State(models.TextChoices):
     OPEN = "open", _("Open")
@@ -82,7 +84,8 @@ class Status(models.Model):
 
     @classmethod
     def default_for(cls, state: str) -> Status:
-        return cls.objects.get(state=state, is_default=True)
+        """The default status of ``state``: read once per batch of mail (see tickets/reference.py)."""
+        return reference.remembered(("default_status", state), lambda: cls.objects.get(state=state, is_default=True))
 
 
 class SLAPlan(models.Model):

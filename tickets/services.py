@@ -197,12 +197,7 @@ def _filter(requester: User, subject: str, body: str, is_html: bool, **sample: A
 def _initial_status(help_topic: HelpTopic | None) -> Status:
     if help_topic and help_topic.initial_status and help_topic.initial_status.state == State.OPEN:
         return help_topic.initial_status
-    return _default_status(State.OPEN)
-
-
-def _default_status(state: str) -> Status:
-    """The default status of ``state``, read once per batch of mail (see tickets/reference.py)."""
-    return reference.remembered(("default_status", state), lambda: Status.default_for(state))
+    return Status.default_for(State.OPEN)
 
 
 def _topic_assignee(help_topic: HelpTopic | None, department: Department) -> Agent | None:
@@ -253,9 +248,9 @@ def post_message(
         raise NotAllowed(_("Only the requester and the people in CC can write in this ticket."))
     now = at or timezone.now()
     if ticket.is_closed:
-        _change_status(ticket, author, _default_status(State.OPEN), now)
+        _change_status(ticket, author, Status.default_for(State.OPEN), now)
     elif settings.AUTOMATION_REOPEN_ON_CUSTOMER_REPLY and ticket.status.name == settings.AUTOMATION_AWAITING_STATUS:
-        _change_status(ticket, author, _default_status(State.OPEN), now, automatic=True)
+        _change_status(ticket, author, Status.default_for(State.OPEN), now, automatic=True)
     entry = _add_entry(
         ticket,
         kind=ThreadEntry.Kind.MESSAGE,
@@ -566,7 +561,7 @@ def close(*, ticket: Ticket, actor: User, status: Status | None = None) -> Ticke
     ticket = _lock(ticket)
     if ticket.is_closed:
         raise TicketError(_("The ticket is already closed."))
-    status = status or _default_status(State.CLOSED)
+    status = status or Status.default_for(State.CLOSED)
     if not status.is_closed:
         raise TicketError(_("%(status)s is not a closed status.") % {"status": status})
     _check_status_move(ticket, actor, status)
@@ -580,7 +575,7 @@ def reopen(*, ticket: Ticket, actor: User, status: Status | None = None) -> Tick
     ticket = _lock(ticket)
     if not ticket.is_closed:
         raise TicketError(_("The ticket is already open."))
-    status = status or _default_status(State.OPEN)
+    status = status or Status.default_for(State.OPEN)
     if status.is_closed:
         raise TicketError(_("%(status)s is not an open status.") % {"status": status})
     _check_status_move(ticket, actor, status)
@@ -596,7 +591,7 @@ def close_by_customer(*, ticket: Ticket, customer: User) -> Ticket:
     if ticket.is_closed:
         raise TicketError(_("The ticket is already closed."))
     _refuse_open_tasks(ticket)
-    _change_status(ticket, customer, _default_status(State.CLOSED), timezone.now())
+    _change_status(ticket, customer, Status.default_for(State.CLOSED), timezone.now())
     return ticket
 
 
@@ -607,7 +602,7 @@ def reopen_by_customer(*, ticket: Ticket, customer: User) -> Ticket:
     _require_customer_may_close(ticket, customer)
     if not ticket.is_closed:
         raise TicketError(_("The ticket is already open."))
-    _change_status(ticket, customer, _default_status(State.OPEN), timezone.now())
+    _change_status(ticket, customer, Status.default_for(State.OPEN), timezone.now())
     return ticket
 
 
@@ -848,7 +843,7 @@ def merge(*, ticket: Ticket, into: Ticket, actor: User) -> Ticket:
     ticket.merged_into = into
     _save(ticket, now, "merged_into")
     if not ticket.is_closed:
-        _change_status(ticket, actor, _default_status(State.CLOSED), now)
+        _change_status(ticket, actor, Status.default_for(State.CLOSED), now)
     _save(into, now)
     _event(ticket, actor, Kind.MERGED, at=now, into=into.number)
     _event(into, actor, Kind.MERGED, at=now, merged=ticket.number)
@@ -955,7 +950,7 @@ def close_automatically(*, ticket: Ticket, days: int, now: datetime | None = Non
     """
     ticket = _lock(ticket)
     now = now or timezone.now()
-    closed = _default_status(State.CLOSED)
+    closed = Status.default_for(State.CLOSED)
     if ticket.status_id == closed.pk:
         return ticket
     if not ticket.is_closed:
