@@ -104,6 +104,21 @@ def elapsed_seconds(start: datetime, end: datetime, hours: Hours) -> float:
     return total
 
 
+def stretches(days: Iterable[date], *, longest: int | None = None) -> list[tuple[date, date]]:
+    """The consecutive stretches (first and last day) of the sorted ``days``, each at most ``longest`` long."""
+    found: list[tuple[date, date]] = []
+    for day in days:
+        if (
+            found
+            and day == found[-1][1] + timedelta(days=1)
+            and (longest is None or (day - found[-1][0]).days < longest)
+        ):
+            found[-1] = (found[-1][0], day)
+        else:
+            found.append((day, day))
+    return found
+
+
 def bounds(first: date, last: date) -> tuple[datetime, datetime]:
     """The moments the local days ``first`` .. ``last`` (inclusive) begin and end."""
     tz = timezone.get_current_timezone()

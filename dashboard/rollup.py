@@ -53,7 +53,7 @@ def roll_up_recent(*, today: date | None = None, catch_up: int | None = None) ->
         for day in (oldest + timedelta(days=n) for n in range((today - oldest).days))
         if day not in done or day >= refresh
     ]
-    for first, last in _runs(todo):
+    for first, last in facts.stretches(todo, longest=CHUNK_DAYS):
         roll_up_range(first, last)
     if len(todo) >= ANALYZE_AFTER_DAYS and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -72,14 +72,3 @@ def _first_day(today: date) -> date:
     if not moments:
         return today - timedelta(days=REFRESH_DAYS)
     return min(timezone.localtime(min(moments)).date(), today - timedelta(days=REFRESH_DAYS))
-
-
-def _runs(days: list[date]) -> list[tuple[date, date]]:
-    """Consecutive stretches of the sorted ``days``, each at most CHUNK_DAYS long."""
-    runs: list[tuple[date, date]] = []
-    for day in days:
-        if runs and day == runs[-1][1] + timedelta(days=1) and (day - runs[-1][0]).days < CHUNK_DAYS:
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs

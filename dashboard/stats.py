@@ -200,30 +200,21 @@ class Reads:
         days = RolledDay.objects.filter(day__gte=self.first, day__lte=self.last)
         return set(days.values_list("day", flat=True))
 
-    def unrolled_runs(self, first: date, last: date) -> list[tuple[date, date]]:
-        """The stretches of days between ``first`` and ``last`` that are not rolled up."""
-        runs: list[tuple[date, date]] = []
-        day = first
-        while day <= last:
-            if day not in self.rolled:
-                if runs and runs[-1][1] == day - timedelta(days=1):
-                    runs[-1] = (runs[-1][0], day)
-                else:
-                    runs.append((day, day))
-            day += timedelta(days=1)
-        return runs
+    @cached_property
+    def unrolled(self) -> list[tuple[date, date]]:
+        """The stretches of days from ``first`` to ``last`` that are not rolled up."""
+        days = (self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1))
+        return facts.stretches(day for day in days if day not in self.rolled)
 
     @cached_property
     def live_counts(self) -> list[DailyCount]:
         """DailyCount rows (every dimension) of the days not rolled up."""
-        runs = self.unrolled_runs(self.first, self.last)
-        return [row for start, end in runs for row in facts.daily_counts(start, end, self.departments)]
+        return [row for start, end in self.unrolled for row in facts.daily_counts(start, end, self.departments)]
 
     @cached_property
     def live_durations(self) -> list[Duration]:
         """First responses and resolutions of the days not rolled up."""
-        runs = self.unrolled_runs(self.first, self.last)
-        return [row for start, end in runs for row in facts.durations(start, end, self.departments)]
+        return [row for start, end in self.unrolled for row in facts.durations(start, end, self.departments)]
 
     def stored(self, model: type[DailyCount] | type[Duration], first: date, last: date) -> QuerySet[Any]:
         rows = model.objects.filter(day__gte=first, day__lte=last)
@@ -321,7 +312,7 @@ class Stats:
     def days(self) -> list[Day]:
         """Each day of the period with its counts, backlog at its end and median first response."""
         by_day = self.reads.by_day
-        backlog = self.open_now - sum(c.net for d, c in by_day.items() if d > self.period.end)
+        backlog = self._backlog_at_end
         result = []
         for day in reversed(self.period.dates()):
             counts = by_day.get(day, Counts())
@@ -349,8 +340,11 @@ class Stats:
     @property
     def backlog_end(self) -> int:
         """Open tickets when the period ended (now, for a period ending today)."""
-        if self._backlog_end is not None:
-            return self._backlog_end
+        return self._backlog_at_end if self._backlog_end is None else self._backlog_end
+
+    @cached_property
+    def _backlog_at_end(self) -> int:
+        """Open tickets now, less what the days after the period changed: the backlog as the period ended."""
         return self.open_now - sum(c.net for d, c in self.reads.by_day.items() if d > self.period.end)
 
     def breakdown(self, name: str) -> list[Row]:

@@ -144,3 +144,15 @@ def test_of_two_first_responses_at_the_same_moment_one_counts(history, alice):
     live = [row for row in facts.durations(day, day) if row.kind == Duration.Kind.FIRST_RESPONSE]
     stored = Duration.objects.filter(day=day, kind=Duration.Kind.FIRST_RESPONSE)
     assert (len(live), stored.count()) == (1, 1)
+
+
+def test_stretches_break_at_a_missing_day_and_at_the_longest_length():
+    days = [date(2026, 3, d) for d in (1, 2, 3, 4, 5, 7, 8)]
+
+    assert facts.stretches(days) == [(date(2026, 3, 1), date(2026, 3, 5)), (date(2026, 3, 7), date(2026, 3, 8))]
+    assert facts.stretches(days, longest=2) == [
+        (date(2026, 3, 1), date(2026, 3, 2)),
+        (date(2026, 3, 3), date(2026, 3, 4)),
+        (date(2026, 3, 5), date(2026, 3, 5)),
+        (date(2026, 3, 7), date(2026, 3, 8)),
+    ]
