@@ -34,9 +34,7 @@ class NewTokenForm(forms.Form):
 
 
 def my_tokens(request: StaffRequest) -> QuerySet[AgentToken]:
-    """The signed-in agent's tokens, newest first (none when agents may not make their own)."""
-    if not settings.AGENT_TOKENS_SELF_SERVICE:
-        return AgentToken.objects.none()
+    """The signed-in agent's tokens, active first, newest first (the profile lists them when self-service is on)."""
     return AgentToken.objects.filter(user=request.user).order_by("-is_active", "-created_at")
 
 
